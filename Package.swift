@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "TrainingDesk",
+    products: [
+        .executable(name: "trainingdesk", targets: ["trainingdesk"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNCurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "Terminal", dependencies: ["CNCurses"]),
+        .target(name: "CtrlHubKit"),
+        .target(name: "CtrlHubSandbox"),
+        .target(name: "TrainingDesk", dependencies: ["CtrlHubKit", "Terminal"]),
+        .executableTarget(
+            name: "trainingdesk",
+            dependencies: ["TrainingDesk", "CtrlHubKit", "CtrlHubSandbox"]
+        ),
+        .testTarget(name: "CtrlHubKitTests", dependencies: ["CtrlHubKit", "CtrlHubSandbox"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CtrlHubSandboxTests", dependencies: ["CtrlHubSandbox"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "TrainingDeskTests", dependencies: ["TrainingDesk", "CtrlHubKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CtrlHubSandbox", "trainingdesk"]),
+    ]
+)
