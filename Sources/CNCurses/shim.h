@@ -4,4 +4,8 @@
 #endif
 #include <locale.h>
 #include <langinfo.h>
+#include <wchar.h>
 #include <ncursesw/curses.h>
+
+// glibc declares wcwidth only under _XOPEN_SOURCE, which the Glibc module is built without.
+extern int wcwidth(wchar_t c);

@@ -1,0 +1,320 @@
+import Foundation
+
+public struct RetryPolicy: Sendable, Equatable {
+    /// Tries in all, the first included.
+    public var maxAttempts: Int
+    public var baseDelay: TimeInterval
+    public var maxDelay: TimeInterval
+    /// A Retry-After longer than this is not waited out: the error goes to the caller, who can
+    /// tell the person how long to wait.
+    public var maxRetryAfter: TimeInterval
+
+    public init(maxAttempts: Int = 3, baseDelay: TimeInterval = 0.5, maxDelay: TimeInterval = 4, maxRetryAfter: TimeInterval = 10) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxRetryAfter = maxRetryAfter
+    }
+
+    /// How long to wait before try `attempt + 1`, or nil to give up.
+    func delay(after attempt: Int, retryAfter: TimeInterval?) -> TimeInterval? {
+        guard attempt < maxAttempts else { return nil }
+        if let retryAfter {
+            return retryAfter <= maxRetryAfter ? max(0, retryAfter) : nil
+        }
+        return min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
+    }
+}
+
+public struct ClientConfiguration: Sendable {
+    public let apiURL: URL
+    public let authURL: URL
+    public var timeout: TimeInterval = 15
+    public var retry = RetryPolicy()
+
+    public static let productionAPI = URL(string: "https://api.ctrl-hub.com")!
+    public static let productionAuth = URL(string: "https://auth.ctrl-hub.com")!
+
+    /// Refuses plain `http://` anywhere but loopback: the token would cross the network in clear.
+    public init(apiURL: URL, authURL: URL) throws(CtrlHubError) {
+        for url in [apiURL, authURL] {
+            try ClientConfiguration.check(url)
+        }
+        self.apiURL = apiURL
+        self.authURL = authURL
+    }
+
+    static func check(_ url: URL) throws(CtrlHubError) {
+        let scheme = url.scheme?.lowercased()
+        guard let host = url.host, !host.isEmpty, scheme == "https" || scheme == "http" else {
+            throw CtrlHubError(.insecureURL(url.absoluteString))
+        }
+        if scheme == "http" && !isLoopback(host) { throw CtrlHubError(.insecureURL(url.absoluteString)) }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}
+
+/// The Ctrl Hub API client shared by the terminal UI and the CLI. It knows nothing of either.
+public final class CtrlHubClient: Sendable {
+    public let configuration: ClientConfiguration
+    public let token: SessionToken?
+    private let transport: any HTTPTransport
+    private let log: (@Sendable (String) -> Void)?
+    private let pause: @Sendable (TimeInterval) async -> Void
+
+    /// `log` receives one line per request (method, URL, status, trace id): never a header or
+    /// a body. `pause` is how retries wait; tests pass one that records instead.
+    public init(configuration: ClientConfiguration, token: SessionToken?, transport: any HTTPTransport = URLSessionTransport(),
+                log: (@Sendable (String) -> Void)? = nil,
+                pause: @escaping @Sendable (TimeInterval) async -> Void = { try? await Task.sleep(for: .seconds($0)) }) {
+        self.configuration = configuration
+        self.token = token
+        self.transport = transport
+        self.log = log
+        self.pause = pause
+    }
+
+    /// The same client signed in with another session.
+    public func with(token: SessionToken?) -> CtrlHubClient {
+        CtrlHubClient(configuration: configuration, token: token, transport: transport, log: log, pause: pause)
+    }
+
+    // MARK: Sessions
+
+    /// The Kratos native login flow: fetch a flow, then post the credentials to it. A flow that
+    /// expired between the two steps is started once more.
+    public func login(email: String, password: String) async throws(CtrlHubError) -> Session {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let flow = try await send(HTTPRequest(method: "GET", url: authURL(Endpoints.loginFlow), headers: ["Accept": "application/json"]), auth: false)
+            guard flow.status == 200, let flowID = try? JSON.parse(flow.body)["id"]?.string else {
+                throw CtrlHubClient.authError(flow)
+            }
+            let body: JSON = ["identifier": .string(email), "password": .string(password), "method": "password"]
+            let answer = try await send(HTTPRequest(method: "POST", url: authURL(Endpoints.login, [("flow", flowID)]),
+                                                    headers: ["Content-Type": "application/json", "Accept": "application/json"],
+                                                    body: body.serialized()), auth: false)
+            if answer.status == 410 && attempt == 1 { continue }
+            guard answer.status == 200 else { throw CtrlHubClient.authError(answer) }
+            guard let json = try? JSON.parse(answer.body), let secret = json["session_token"]?.string, !secret.isEmpty else {
+                throw CtrlHubError(.malformed("the sign-in answer has no session token"), traceID: answer.traceID)
+            }
+            let session = json["session"]
+            return Session(token: SessionToken(secret),
+                           expiresAt: session?["expires_at"]?.string.flatMap(RFC3339.parse),
+                           email: session?["identity"]?["traits"]?["email"]?.string ?? email)
+        }
+    }
+
+    /// Revokes this client's session on the server.
+    public func logout() async throws(CtrlHubError) {
+        guard let token else { throw CtrlHubError(.unauthorised) }
+        let body: JSON = ["session_token": .string(token.secret)]
+        let answer = try await send(HTTPRequest(method: "DELETE", url: authURL(Endpoints.logout),
+                                                headers: ["Content-Type": "application/json", "Accept": "application/json"],
+                                                body: body.serialized()), auth: false)
+        guard (200..<300).contains(answer.status) else { throw CtrlHubClient.authError(answer) }
+    }
+
+    // MARK: API
+
+    public func whoami() async throws(CtrlHubError) -> Me {
+        let document = try await get(Endpoints.whoami)
+        guard let resource = document.resource else { throw CtrlHubError(.malformed("whoami returned no user")) }
+        let user = User(resource)
+        let organisations = resource.relationship("organisations")?.identifiers.map { identifier in
+            document.resolve(identifier).map(Organisation.init) ?? Organisation(id: identifier.id, name: identifier.id)
+        } ?? []
+        return Me(user: user, organisations: organisations)
+    }
+
+    /// Members of an organisation whose name or email matches `search` (all of them when empty).
+    public func members(org: String, search: String = "") async throws(CtrlHubError) -> [User] {
+        try await allPages(Endpoints.members(org: org), Endpoints.memberSearch(search)).flatMap { $0.resources.map(User.init) }
+    }
+
+    public func member(org: String, id: String) async throws(CtrlHubError) -> User {
+        try await one(Endpoints.member(org: org, id: id), User.init)
+    }
+
+    public func standards() async throws(CtrlHubError) -> [TrainingStandard] {
+        try await allPages(Endpoints.standards).flatMap { $0.resources.map(TrainingStandard.init) }
+    }
+
+    public func standard(id: String) async throws(CtrlHubError) -> TrainingStandard {
+        try await one(Endpoints.standard(id: id), TrainingStandard.init)
+    }
+
+    /// Every completion of one person, each with its standard and person resolved where the
+    /// server included them.
+    public func completions(user: String) async throws(CtrlHubError) -> [Completion] {
+        try await allPages(Endpoints.completions, Endpoints.completionsQuery(user: user)).flatMap { document in
+            document.resources.map { Completion($0, in: document) }
+        }
+    }
+
+    public func completion(id: String) async throws(CtrlHubError) -> Completion {
+        let document = try await get(Endpoints.completion(id: id), [Endpoints.includeCompletionRelations])
+        guard let resource = document.resource else { throw CtrlHubError(.notFound("completion \(id)")) }
+        return Completion(resource, in: document)
+    }
+
+    /// Replaces the four attributes of a completion and returns the record as the server now has it.
+    public func updateCompletion(id: String, _ attributes: CompletionAttributes) async throws(CtrlHubError) -> Completion {
+        let request = HTTPRequest(method: "PUT", url: apiURL(Endpoints.completion(id: id)),
+                                  headers: ["Content-Type": JSONAPI.mediaType, "Accept": JSONAPI.mediaType],
+                                  body: CtrlHubClient.updateBody(id: id, attributes))
+        let document = try await document(from: request)
+        guard let resource = document.resource else { throw CtrlHubError(.malformed("the update returned no record")) }
+        return Completion(resource, in: document)
+    }
+
+    /// The PUT body, exactly as the vendor's documentation shows it.
+    public static func updateBody(id: String, _ attributes: CompletionAttributes) -> Data {
+        let body: JSON = ["data": ["id": .string(id), "type": .string(ResourceType.completion), "attributes": attributes.json]]
+        return body.serialized()
+    }
+
+    // MARK: Plumbing
+
+    private func apiURL(_ path: String, _ query: [(String, String)] = []) -> URL { Endpoints.url(configuration.apiURL, path, query) }
+    private func authURL(_ path: String, _ query: [(String, String)] = []) -> URL { Endpoints.url(configuration.authURL, path, query) }
+
+    private func get(_ path: String, _ query: [(String, String)] = []) async throws(CtrlHubError) -> Document {
+        try await document(from: HTTPRequest(method: "GET", url: apiURL(path, query), headers: ["Accept": JSONAPI.mediaType]))
+    }
+
+    private func one<Model>(_ path: String, _ make: (Resource) -> Model) async throws(CtrlHubError) -> Model {
+        guard let resource = try await get(path).resource else { throw CtrlHubError(.notFound(nil)) }
+        return make(resource)
+    }
+
+    private func document(from request: HTTPRequest) async throws(CtrlHubError) -> Document {
+        let response = try await send(request, auth: true)
+        guard (200..<300).contains(response.status) else { throw CtrlHubClient.apiError(response) }
+        do {
+            return try Document(data: response.body)
+        } catch {
+            throw CtrlHubError(error.kind, traceID: response.traceID)
+        }
+    }
+
+    /// Follows the server's next offsets, in either pagination style, until there are none.
+    /// A repeated offset or an empty page ends the walk: a confused server must not loop us.
+    private func allPages(_ path: String, _ query: [(String, String)] = []) async throws(CtrlHubError) -> [Document] {
+        var pages: [Document] = []
+        var offset = 0
+        var seen: Set<Int> = []
+        while seen.insert(offset).inserted {
+            let page = try await get(path, query + [("offset", String(offset)), ("limit", String(Endpoints.pageLimit))])
+            pages.append(page)
+            guard !page.resources.isEmpty, let next = CtrlHubClient.nextOffset(page) else { break }
+            offset = next
+        }
+        return pages
+    }
+
+    static func nextOffset(_ page: Document) -> Int? {
+        if let pagination = page.meta["pagination"] {
+            return pagination["offsets"]?["next"]?.int
+        }
+        if let next = page.meta["page"]?["offset"]?["next"]?.int {
+            return next
+        }
+        // `links.next` is read for its offset only; following the URL itself could send the
+        // session token to another host.
+        guard let link = page.links["next"]?.string ?? page.links["next"]?["href"]?.string,
+              let items = URLComponents(string: link)?.queryItems else { return nil }
+        return items.first { $0.name == "offset" || $0.name == "page[offset]" }?.value.flatMap { Int($0) }
+    }
+
+    private func send(_ request: HTTPRequest, auth: Bool) async throws(CtrlHubError) -> HTTPResponse {
+        var request = request
+        if auth {
+            guard let token else { throw CtrlHubError(.unauthorised) }
+            request.headers[Endpoints.sessionHeader] = token.secret
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let started = Date()
+            let outcome: Result<HTTPResponse, CtrlHubError>
+            do {
+                outcome = .success(try await transport.send(request, timeout: configuration.timeout))
+            } catch {
+                outcome = .failure(error)
+            }
+            let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+            switch outcome {
+            case .success(let response):
+                log?("\(request) -> \(response.status) in \(elapsed) ms" + (response.traceID.map { " (trace \($0))" } ?? ""))
+                guard request.isIdempotent, [429, 502, 503, 504].contains(response.status),
+                      let wait = configuration.retry.delay(after: attempt, retryAfter: CtrlHubClient.retryAfter(response)) else {
+                    return response
+                }
+                await pause(wait)
+            case .failure(let error):
+                log?("\(request) -> \(error.message) after \(elapsed) ms")
+                guard request.isIdempotent, error.kind == .transport(.connectionLost),
+                      let wait = configuration.retry.delay(after: attempt, retryAfter: nil) else {
+                    throw error
+                }
+                await pause(wait)
+            }
+            if Task.isCancelled { throw CtrlHubError(.transport(.other("the request was cancelled"))) }
+        }
+    }
+
+    /// Seconds, or an HTTP date.
+    static func retryAfter(_ response: HTTPResponse) -> TimeInterval? {
+        guard let value = response.headers["retry-after"]?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = TimeInterval(value) { return seconds }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    static func apiError(_ response: HTTPResponse) -> CtrlHubError {
+        let errors = (try? Document(data: response.body))?.errors ?? []
+        let detail = errors.first.flatMap { $0.detail ?? $0.title }
+        let kind: CtrlHubError.Kind
+        switch response.status {
+        case 401: kind = .unauthorised
+        case 403: kind = .forbidden(detail)
+        case 404: kind = .notFound(detail)
+        case 409: kind = .conflict(detail)
+        case 400, 422: kind = .validation(errors)
+        case 429: kind = .rateLimited(retryAfter: retryAfter(response))
+        case 500...599: kind = .server(status: response.status)
+        default: kind = .rejected(status: response.status, detail)
+        }
+        return CtrlHubError(kind, traceID: response.traceID)
+    }
+
+    /// Kratos answers in its own shapes, not JSON:API.
+    static func authError(_ response: HTTPResponse) -> CtrlHubError {
+        let json = try? JSON.parse(response.body)
+        let messages = json?["ui"]?["messages"]?.array ?? []
+        // 4000006 is Kratos' id for "the provided credentials are invalid".
+        if messages.contains(where: { $0["id"]?.int == 4_000_006 })
+            || messages.contains(where: { $0["text"]?.string?.localizedCaseInsensitiveContains("credentials are invalid") == true }) {
+            return CtrlHubError(.invalidCredentials, traceID: response.traceID)
+        }
+        let detail = messages.first?["text"]?.string ?? json?["error"]?["message"]?.string ?? json?["error"]?["reason"]?.string
+        switch response.status {
+        case 401: return CtrlHubError(.unauthorised, traceID: response.traceID)
+        case 429: return CtrlHubError(.rateLimited(retryAfter: retryAfter(response)), traceID: response.traceID)
+        case 500...599: return CtrlHubError(.server(status: response.status), traceID: response.traceID)
+        default: return CtrlHubError(.rejected(status: response.status, detail), traceID: response.traceID)
+        }
+    }
+}

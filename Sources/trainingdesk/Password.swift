@@ -1,0 +1,33 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a line without echo from the terminal, or a plain line when standard input is not
+/// one (a script piping the password in). Never from an argument.
+func readSecret(prompt: String) -> String? {
+    guard isatty(STDIN_FILENO) == 1 else { return readLine(strippingNewline: true) }
+    let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
+    guard tty >= 0 else { return readLine(strippingNewline: true) }
+    defer { close(tty) }
+    var saved = termios()
+    guard tcgetattr(tty, &saved) == 0 else { return readLine(strippingNewline: true) }
+    var quiet = saved
+    quiet.c_lflag &= ~tcflag_t(ECHO)
+    quiet.c_lflag |= tcflag_t(ECHONL)
+    _ = prompt.withCString { write(tty, $0, strlen($0)) }
+    tcsetattr(tty, TCSAFLUSH, &quiet)
+    defer { tcsetattr(tty, TCSAFLUSH, &saved) }
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while read(tty, &byte, 1) == 1 {
+        if byte == 0x0A || byte == 0x0D { return String(decoding: bytes, as: UTF8.self) }
+        bytes.append(byte)
+    }
+    return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+}
+
+func readLine(prompt: String) -> String? {
+    FileHandle.standardError.write(Data(prompt.utf8))
+    return readLine(strippingNewline: true)
+}

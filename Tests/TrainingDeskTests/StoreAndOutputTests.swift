@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import CtrlHubKit
+@testable import TrainingDesk
+
+@Suite struct SessionStoreTests {
+    func temporaryState() -> [String: String] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("td-state-\(UUID().uuidString)")
+        return ["XDG_STATE_HOME": directory.path, "HOME": "/nonexistent"]
+    }
+
+    func mode(_ path: String) -> mode_t {
+        var info = stat()
+        stat(path, &info)
+        return info.st_mode & 0o777
+    }
+
+    let session = StoredSession(apiURL: "http://127.0.0.1:1", authURL: "http://127.0.0.1:1", email: "a@b.test",
+                                expiresAt: Date(timeIntervalSince1970: 2_000_000_000), token: SessionToken("secret-token"))
+
+    @Test func savesPrivatelyAndReadsBack() throws {
+        let store = SessionStore(environment: temporaryState())
+        try store.save(session)
+        #expect(mode(store.directory.path) == 0o700)
+        #expect(mode(store.file.path) == 0o600)
+        #expect(try store.load() == session)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.directory.path)
+        #expect(leftovers == ["session.json"], "no temporary files left behind")
+        try store.delete()
+        #expect(try store.load() == nil)
+    }
+
+    @Test func refusesAFileOthersCanRead() throws {
+        let store = SessionStore(environment: temporaryState())
+        try store.save(session)
+        chmod(store.file.path, 0o644)
+        #expect(throws: StoreError.self) { try store.load() }
+        do { _ = try store.load() } catch {
+            #expect(error.message.contains("chmod 600 \(store.file.path)"))
+        }
+        chmod(store.file.path, 0o600)
+        chmod(store.directory.path, 0o755)
+        #expect(throws: StoreError.self) { try store.load() }
+    }
+
+    @Test func theEnvironmentTokenWinsAndAStoredOneMustMatchTheAPI() throws {
+        var environment = temporaryState()
+        let store = SessionStore(environment: environment)
+        try store.save(session)
+        let here = try Connection(apiURL: "http://127.0.0.1:1", authURL: nil, org: nil, environment: environment)
+        let elsewhere = try Connection(apiURL: "https://api.ctrl-hub.dev", authURL: nil, org: nil, environment: environment)
+        #expect(try here.session(store: store, environment: environment)?.secret == "secret-token")
+        #expect(try elsewhere.session(store: store, environment: environment) == nil)
+        #expect(try here.session(store: store, environment: environment, now: Date(timeIntervalSince1970: 2_000_000_001)) == nil)
+        environment["CTRLHUB_SESSION_TOKEN"] = "from-env"
+        #expect(try elsewhere.session(store: store, environment: environment)?.secret == "from-env")
+    }
+
+    @Test func theAuthHostFollowsTheAPIHost() throws {
+        let production = try Connection(apiURL: nil, authURL: nil, org: nil, environment: [:])
+        #expect(production.configuration.authURL.absoluteString == "https://auth.ctrl-hub.com")
+        let staging = try Connection(apiURL: "https://api.ctrl-hub.dev", authURL: nil, org: nil, environment: [:])
+        #expect(staging.configuration.authURL.absoluteString == "https://auth.ctrl-hub.dev")
+        let sandbox = try Connection(apiURL: nil, authURL: nil, org: nil, environment: ["CTRLHUB_API_URL": "http://127.0.0.1:5000"])
+        #expect(sandbox.configuration.authURL.absoluteString == "http://127.0.0.1:5000")
+        #expect(throws: CtrlHubError.self) { try Connection(apiURL: "http://example.com", authURL: nil, org: nil, environment: [:]) }
+    }
+}
+
+@Suite struct OutputTests {
+    @Test func tableColumnsAlignInCellsWithWideText() {
+        let text = Output.table(["Name", "Status"], [["王芳", "valid"], ["Zoe\u{308}", "EXPIRED"], ["Ann", "x"]])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines == ["Name  Status", "王芳  valid", "Zoë   EXPIRED", "Ann   x"])
+    }
+
+    @Test func tableCellsAreCleanedAndCut() {
+        let long = String(repeating: "Provider ", count: 20)
+        let text = Output.table(["A", "B"], [["\u{1B}]52;c;SGVsbG8=\u{07}x", long], [long, "y"]])
+        #expect(!text.contains("\u{1B}"))
+        #expect(text.contains("\u{FFFD}x"))
+        for line in text.split(separator: "\n") {
+            #expect(line.count <= Output.maxColumnWidth * 2 + 2)
+        }
+        #expect(text.contains("…"))
+    }
+
+    @Test func csvQuotesWhatNeedsIt() {
+        let text = Output.csv(["a", "b", "c"], [["O'Brien, Seán", "say \"hi\"", "plain"], ["line\nbreak", " pad", "\u{9B}31m"]])
+        #expect(text == "a,b,c\r\n\"O'Brien, Seán\",\"say \"\"hi\"\"\",plain\r\nline\u{FFFD}break,\" pad\",\u{FFFD}\r\n")
+    }
+}
