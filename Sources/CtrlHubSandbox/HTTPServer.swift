@@ -73,8 +73,8 @@ final class HTTPServer: Sendable {
     /// Waits up to `seconds`, returning early if the server is stopping.
     func pause(_ seconds: Double) {
         let wake = state.withLock { $0.wake.read }
-        guard wake >= 0 else { return }
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        guard wake >= 0, seconds > 0 else { return }
+        let deadline = ContinuousClock.now + .milliseconds(Int(min(seconds, 86_400) * 1000))
         var poller = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
         while true {
             let left = ContinuousClock.now.duration(to: deadline)

@@ -71,8 +71,10 @@ public final class SandboxServer: Sendable {
     public func stop() { http.stop() }
 
     /// Makes the next `count` requests whose method is `method` (nil: any) and whose path
-    /// starts with `path` (nil: any) fail with `fault`. Control routes are never faulted.
+    /// starts with `path` (nil: any) fail with `fault`. Control routes are never faulted; a
+    /// count below 1 does nothing.
     public func inject(_ fault: SandboxFault, method: String? = nil, path: String? = nil, count: Int = 1) {
+        guard count > 0 else { return }
         store.withLock { $0.faults.append(FaultRule(fault, method: method, path: path, count: count)) }
     }
 
