@@ -30,7 +30,7 @@ struct HTTPResponse: Sendable {
     var body = Data()
 
     static let reasons: [Int: String] = [
-        100: "Continue", 200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+        200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
         403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 410: "Gone",
         411: "Length Required", 413: "Content Too Large", 415: "Unsupported Media Type",
         429: "Too Many Requests", 431: "Request Header Fields Too Large",

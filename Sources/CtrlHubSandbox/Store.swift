@@ -106,14 +106,6 @@ struct Call: Sendable {
     let base: String
     var caller: Caller?
 
-    init(request: HTTPRequest, parameters: [String: String], query: Query, now: Date, base: String) {
-        self.request = request
-        self.parameters = parameters
-        self.query = query
-        self.now = now
-        self.base = base
-    }
-
     subscript(_ name: String) -> String { parameters[name] ?? "" }
 }
 
