@@ -152,11 +152,15 @@ final class RawClient {
         }
     }
 
-    /// True once the server has closed its side (reads end of stream, or a reset).
+    /// Reads and drops whatever else comes; true if the server then closes its side (end of
+    /// stream, or a reset) before the read timeout.
     func isClosedByServer() -> Bool {
-        var byte: UInt8 = 0
-        let count = recv(fd, &byte, 1, 0)
-        return count == 0 || (count < 0 && errno != EAGAIN)
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(fd, &chunk, chunk.count, 0)
+            if count > 0 { continue }
+            return count == 0 || errno != EAGAIN
+        }
     }
 
     private func headEnd() -> Int? {
