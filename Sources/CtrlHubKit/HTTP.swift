@@ -69,12 +69,16 @@ public final class URLSessionTransport: HTTPTransport {
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
         let task = session.dataTask(with: urlRequest)
+        // URLSession on Linux does not always honour timeoutInterval, so the deadline is ours.
+        let deadline = DispatchWorkItem { [tasks] in tasks.finish(task, .failure(CtrlHubError(.transport(.timeout)))) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
+        defer { deadline.cancel() }
         let result: Result<HTTPResponse, CtrlHubError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 tasks.start(task, continuation)
             }
         } onCancel: {
-            task.cancel()
+            tasks.finish(task, .failure(CtrlHubError(.transport(.other("the request was cancelled")))))
         }
         return try result.get()
     }
@@ -94,6 +98,13 @@ private final class TaskTable: NSObject, URLSessionDataDelegate, @unchecked Send
     func start(_ task: URLSessionDataTask, _ continuation: CheckedContinuation<Result<HTTPResponse, CtrlHubError>, Never>) {
         lock.withLock { pending[task.taskIdentifier] = Pending(continuation: continuation) }
         task.resume()
+    }
+
+    /// Answers the caller now and abandons the task; whatever URLSession says later is ignored.
+    func finish(_ task: URLSessionTask, _ result: Result<HTTPResponse, CtrlHubError>) {
+        guard let entry = lock.withLock({ pending.removeValue(forKey: task.taskIdentifier) }) else { return }
+        task.cancel()
+        entry.continuation.resume(returning: result)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
@@ -130,6 +141,9 @@ private final class TaskTable: NSObject, URLSessionDataDelegate, @unchecked Send
         guard let urlError = error as? URLError else {
             return CtrlHubError(.transport(.other(error.localizedDescription)))
         }
+        // libcurl reports a failed handshake under several codes; its text names the library.
+        let text = urlError.localizedDescription
+        if text.contains("SSL") || text.contains("TLS") { return CtrlHubError(.transport(.tls)) }
         switch urlError.code {
         case .timedOut:
             return CtrlHubError(.transport(.timeout))

@@ -89,7 +89,9 @@ struct CLI {
                 "email": .string(me.user.email),
                 "name": .string(me.user.displayName),
                 "timezone": JSON(me.user.timezone),
-                "organisations": .array(me.organisations.map { ["id": .string($0.id), "name": .string($0.name)] }),
+                "organisations": .array(me.organisations.map { organisation -> JSON in
+                    ["id": .string(organisation.id), "name": .string(organisation.name)]
+                }),
                 "api_url": .string(client.configuration.apiURL.absoluteString),
             ]
             printJSON(body)
@@ -242,7 +244,7 @@ struct CLI {
             print("  \(account.canWrite ? "administrator" : "viewer (read-only)"): \(account.email) / \(account.password)  token \(account.token)")
         }
         print("  try: CTRLHUB_API_URL=\(url.absoluteString) CTRLHUB_SESSION_TOKEN=\(SandboxServer.admin.token) trainingdesk whoami")
-        fflush(stdout)
+        fflush(nil)
         await waitForTermination()
         server.stop()
     }
@@ -258,7 +260,8 @@ struct CLI {
         let url: URL
         do { url = try server.start() } catch { throw Failure(.failure, "The demo sandbox could not start: \(error)") }
         defer { server.stop() }
-        let client = CtrlHubClient(configuration: try ClientConfiguration(apiURL: url, authURL: url), token: nil)
+        let configuration = try await call { try ClientConfiguration(apiURL: url, authURL: url) }
+        let client = CtrlHubClient(configuration: configuration, token: nil)
         let session = try await call { try await client.login(email: SandboxServer.admin.email, password: SandboxServer.admin.password) }
         let signedIn = client.with(token: session.token)
         let me = try await call { try await signedIn.whoami() }
@@ -297,9 +300,9 @@ struct CLI {
     }
 
     private func makeClient(_ connection: Connection, token: SessionToken?, _ arguments: Arguments) -> CtrlHubClient {
-        let verbose = arguments.flags.contains("verbose")
-        return CtrlHubClient(configuration: connection.configuration, token: token,
-                             log: verbose ? { line in printError(line) } : nil)
+        var log: (@Sendable (String) -> Void)?
+        if arguments.flags.contains("verbose") { log = { @Sendable line in printError(line) } }
+        return CtrlHubClient(configuration: connection.configuration, token: token, log: log)
     }
 
     private func signedIn(_ arguments: Arguments) throws -> (CtrlHubClient, Connection) {
@@ -327,8 +330,9 @@ struct CLI {
         return user.id
     }
 
-    private func call<T>(_ body: () async throws(CtrlHubError) -> T) async throws -> T {
-        do { return try await body() } catch { throw Failure(error) }
+    /// Client errors become the CLI's failures, with their exit status.
+    private func call<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as CtrlHubError { throw Failure(error) }
     }
 }
 
