@@ -64,12 +64,13 @@ public final class URLSessionTransport: HTTPTransport {
     deinit { session.invalidateAndCancel() }
 
     public func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(CtrlHubError) -> HTTPResponse {
-        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout + 5)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
         let task = session.dataTask(with: urlRequest)
-        // URLSession on Linux does not always honour timeoutInterval, so the deadline is ours.
+        // URLSession on Linux does not honour timeoutInterval reliably (under 1 s it fails at
+        // once), so the deadline is ours and URLSession's own is only a later backstop.
         let deadline = DispatchWorkItem { [tasks] in tasks.finish(task, .failure(CtrlHubError(.transport(.timeout)))) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
         defer { deadline.cancel() }

@@ -88,6 +88,13 @@ enum HTTPParser {
         return nil
     }
 
+    /// True as soon as what has arrived cannot begin a request line: a TLS handshake sent to
+    /// this plain port, say. Answering at once spares the client a wait for the idle timeout.
+    static func cannotBeRequest(_ bytes: [UInt8]) -> Bool {
+        let method = bytes.prefix { $0 != UInt8(ascii: " ") }
+        return !method.isEmpty && !isToken(method)
+    }
+
     static func parseHead(_ bytes: ArraySlice<UInt8>) throws(HTTPError) -> RequestHead {
         if bytes.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != lf && $0 != cr) || $0 == 0x7F }) {
             throw HTTPError(status: 400, detail: "The request head contains a control character.")

@@ -191,6 +191,9 @@ private struct Connection {
                 headLength = length
                 break
             }
+            if HTTPParser.cannotBeRequest(buffer) {
+                return .rejected(HTTPError(status: 400, detail: "This is not an HTTP request."))
+            }
             if buffer.count > HTTPLimits.head {
                 return .rejected(HTTPError(status: 431, detail: "The request line and headers exceed 16 KiB."))
             }

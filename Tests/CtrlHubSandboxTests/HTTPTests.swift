@@ -72,6 +72,15 @@ import Testing
         }
     }
 
+    @Test func aTLSHandshakeIsRefusedWithoutWaitingForALineEnd() throws {
+        try withSandbox { _, url throws in
+            // The start of a TLS ClientHello: no line end will ever come.
+            let reply = try refusal(url, Data([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03]))
+            #expect(reply.status == 400)
+            try stillServes(url)
+        }
+    }
+
     @Test func otherVersionsAndChunkedBodiesAreRefused() throws {
         try withSandbox { _, url throws in
             #expect(try refusal(url, Data("GET / HTTP/2.0\r\nHost: x\r\n\r\n".utf8)).status == 505)
