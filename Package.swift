@@ -15,7 +15,8 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["CNCurses"]),
         .target(name: "CtrlHubKit"),
         .target(name: "CtrlHubSandbox"),
-        .target(name: "TrainingDesk", dependencies: ["CtrlHubKit", "Terminal"]),
+        // The top-level themes/ folder links here, so the built-in themes ship as resources.
+        .target(name: "TrainingDesk", dependencies: ["CtrlHubKit", "Terminal"], resources: [.copy("Themes")]),
         .executableTarget(
             name: "trainingdesk",
             dependencies: ["TrainingDesk", "CtrlHubKit", "CtrlHubSandbox"]

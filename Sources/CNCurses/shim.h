@@ -9,3 +9,8 @@
 
 // glibc declares wcwidth only under _XOPEN_SOURCE, which the Glibc module is built without.
 extern int wcwidth(wchar_t c);
+
+// stdscr is a variable (or a macro in reentrant builds); Swift reads it through a function.
+static inline WINDOW *cn_stdscr(void) { return stdscr; }
+static inline int cn_colors(void) { return COLORS; }
+static inline int cn_color_pairs(void) { return COLOR_PAIRS; }

@@ -6,12 +6,13 @@ public struct Connection: Sendable {
     public let configuration: ClientConfiguration
     public let org: String?
 
-    public init(apiURL: String?, authURL: String?, org: String?,
+    /// Each setting from its option, else the environment, else the config file.
+    public init(apiURL: String?, authURL: String?, org: String?, config: Config = Config(),
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(CtrlHubError) {
-        let api = try Connection.url(apiURL ?? environment["CTRLHUB_API_URL"]) ?? ClientConfiguration.productionAPI
-        let auth = try Connection.url(authURL ?? environment["CTRLHUB_AUTH_URL"]) ?? Connection.authURL(for: api)
+        let api = try Connection.url(apiURL ?? environment["CTRLHUB_API_URL"] ?? config.apiURL) ?? ClientConfiguration.productionAPI
+        let auth = try Connection.url(authURL ?? environment["CTRLHUB_AUTH_URL"] ?? config.authURL) ?? Connection.authURL(for: api)
         configuration = try ClientConfiguration(apiURL: api, authURL: auth)
-        let named = org ?? environment["CTRLHUB_ORG"]
+        let named = org ?? environment["CTRLHUB_ORG"] ?? config.org
         self.org = named.flatMap { $0.isEmpty ? nil : $0 }
     }
 

@@ -63,6 +63,8 @@ struct CLI {
             return Exit.ok.rawValue
         } catch is Done {
             return Exit.ok.rawValue
+        } catch let quiet as Quiet {
+            return quiet.status
         } catch let failure as Failure {
             printError(failure.message)
             return failure.exit.rawValue
@@ -249,35 +251,49 @@ struct CLI {
         server.stop()
     }
 
-    /// The terminal UI. Until it lands, `--demo` proves the whole path on the embedded sandbox.
+    /// The terminal UI, signed in from the environment or the stored session, else through
+    /// its own sign-in form. `--demo` runs it on a sandbox inside this process.
     private func interface(_ words: [String]) async throws {
-        let arguments = try parse(words, help: Help.main, values: connectionOptions.union(["user", "theme"]), flags: ["demo"])
+        let arguments = try parse(words, help: Help.main, values: connectionOptions.union(["user", "theme", "date-format"]), flags: ["demo"])
         try arguments.none()
-        guard arguments.flags.contains("demo") else {
-            throw Failure(.failure, "The terminal UI is not built yet. Use the commands in `trainingdesk --help`, or try `trainingdesk --demo`.")
+        let config = try loadConfig()
+        var options = AppOptions()
+        options.person = arguments.values["user"]
+        options.organisation = arguments.values["org"] ?? environment["CTRLHUB_ORG"] ?? config.org
+        (options.theme, options.notice) = Themes.choose(arguments.values["theme"] ?? config.theme, environment: environment)
+        options.dateStyle = config.dateFormat ?? .iso
+        if let style = arguments.values["date-format"] {
+            guard let parsed = DateStyle(rawValue: style) else { throw UsageError(message: "--date-format must be iso or uk") }
+            options.dateStyle = parsed
         }
-        let server = SandboxServer()
-        let url: URL
-        do { url = try server.start() } catch { throw Failure(.failure, "The demo sandbox could not start: \(error)") }
-        defer { server.stop() }
-        let configuration = try await call { try ClientConfiguration(apiURL: url, authURL: url) }
-        let client = CtrlHubClient(configuration: configuration, token: nil)
-        let session = try await call { try await client.login(email: SandboxServer.admin.email, password: SandboxServer.admin.password) }
-        let signedIn = client.with(token: session.token)
-        let me = try await call { try await signedIn.whoami() }
-        let org = me.organisations.first?.id ?? ""
-        let members = try await call { try await signedIn.members(org: org) }
-        let busiest = server.data.busiestPerson
-        let completions = try await call { try await signedIn.completions(user: busiest.id) }
-        print("""
-        DEMO: a sandbox Ctrl Hub is running at \(url.absoluteString) inside this process.
-        Signed in as \(me.user.email) (\(me.organisations.first?.name ?? "no organisation")).
-        \(members.count) people; \(busiest.firstName) \(busiest.lastName) has \(completions.count) training completions.
+        if arguments.flags.contains("demo") {
+            let server = SandboxServer()
+            let url: URL
+            do { url = try server.start() } catch { throw Failure(.failure, "The demo sandbox could not start: \(error)") }
+            defer { server.stop() }
+            let configuration = try await call { try ClientConfiguration(apiURL: url, authURL: url) }
+            let client = CtrlHubClient(configuration: configuration, token: nil)
+            let session = try await call { try await client.login(email: SandboxServer.admin.email, password: SandboxServer.admin.password) }
+            options.demo = true
+            try await runInterface(client.with(token: session.token), options)
+            return
+        }
+        let connection = try connect(arguments)
+        let token: SessionToken?
+        do { token = try connection.session(store: store, environment: environment) } catch {
+            throw Failure(.notSignedIn, error.message)
+        }
+        options.store = store
+        try await runInterface(CtrlHubClient(configuration: connection.configuration, token: token), options)
+    }
 
-        The terminal UI is not built yet, so the demo stops here. To try the scripting commands,
-        run `trainingdesk sandbox` in another terminal and follow what it prints.
-
-        """)
+    /// ncurses is owned by one thread for the whole run, off the cooperative pool that the
+    /// network work uses.
+    private func runInterface(_ client: CtrlHubClient, _ options: AppOptions) async throws {
+        let status = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: App.run(client: client, options: options)) }
+        }
+        if status != 0 { throw Quiet(status: status) }
     }
 
     // MARK: Helpers
@@ -290,10 +306,15 @@ struct CLI {
         return try Arguments(words, values: values, flags: flags.union(["verbose"]))
     }
 
+    private func loadConfig() throws -> Config {
+        do { return try Config.load(environment) } catch { throw Failure(.usage, error.message) }
+    }
+
     private func connect(_ arguments: Arguments) throws -> Connection {
+        let config = try loadConfig()
         do {
             return try Connection(apiURL: arguments.values["api-url"], authURL: arguments.values["auth-url"],
-                                  org: arguments.values["org"], environment: environment)
+                                  org: arguments.values["org"], config: config, environment: environment)
         } catch {
             throw Failure(error)
         }
@@ -338,6 +359,11 @@ struct CLI {
 
 /// `--help` was answered; nothing more to do.
 struct Done: Error {}
+
+/// An exit status already explained on screen (or by the signal that caused it).
+struct Quiet: Error {
+    let status: Int32
+}
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -1,0 +1,181 @@
+import Foundation
+import CNCurses
+
+/// The terminal, through ncurses: the only code in the program that calls curses. One thread
+/// owns it; everything else reaches the screen by handing it a Canvas.
+public final class Screen {
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let screen: OpaquePointer
+    private let theme: Theme
+    private let colour: Bool
+    private let utf8: Bool
+    private var pairs: [Pair: Int16] = [:]
+    private var last: Canvas?
+
+    private struct Pair: Hashable {
+        let foreground: Int
+        let background: Int
+    }
+
+    // Attribute bits as ncurses defines them (NCURSES_BITS(1, n) = 1 << (n + 8)).
+    private static let underline: attr_t = 1 << 17
+    private static let reverse: attr_t = 1 << 18
+    private static let dim: attr_t = 1 << 20
+    private static let bold: attr_t = 1 << 21
+
+    /// Takes over the terminal. Fails with a sentence when TERM is unknown or unusable.
+    public init(theme: Theme) throws(StartError) {
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if term.isEmpty || term == "dumb" {
+            throw StartError(description: "TERM is \(term.isEmpty ? "not set" : "\"dumb\""): TrainingDesk needs a full-screen terminal; set TERM (for example TERM=xterm-256color).")
+        }
+        setlocale(LC_ALL, "")
+        utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
+        guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
+              let screen = newterm(nil, output, input) else {
+            throw StartError(description: "The terminal type TERM=\(term) is not known here; set TERM to one this machine has (for example TERM=xterm-256color).")
+        }
+        self.screen = screen
+        set_term(screen)
+        guard let window = cn_stdscr() else {
+            endwin()
+            throw StartError(description: "The terminal could not be started (TERM=\(term)).")
+        }
+        self.window = window
+        raw()
+        noecho()
+        nonl()
+        keypad(window, true)
+        nodelay(window, true)
+        set_escdelay(50)
+        colour = theme.usesColour && has_colors()
+        if colour {
+            start_color()
+            use_default_colors()
+        }
+        self.theme = theme
+        curs_set(0)
+    }
+
+    /// Gives the terminal back as it was.
+    public func end() {
+        endwin()
+        delscreen(screen)
+    }
+
+    public var size: (width: Int, height: Int) {
+        (max(0, Int(getmaxx(window))), max(0, Int(getmaxy(window))))
+    }
+
+    /// Draws a frame. Rows equal to the last frame's are skipped; ncurses sends only the cells
+    /// that differ from what the terminal shows.
+    public func draw(_ canvas: Canvas) {
+        let full = last.map { $0.width != canvas.width || $0.height != canvas.height } ?? true
+        if full { werase(window) }
+        for y in 0..<canvas.height {
+            if !full, let last, last.row(y) == canvas.row(y) { continue }
+            var x = 0
+            let row = Array(canvas.row(y))
+            while x < row.count {
+                let role = row[x].role
+                var text = ""
+                var end = x
+                while end < row.count, row[end].role == role {
+                    text += printable(row[end].character)
+                    end += 1
+                }
+                apply(role)
+                // The last cell of the screen is written too: with nonl and no scrolling region
+                // ncurses handles it without scrolling.
+                _ = mvwaddnstr(window, Int32(y), Int32(x), text, -1)
+                x = end
+            }
+        }
+        if let cursor = canvas.cursor {
+            wmove(window, Int32(cursor.y), Int32(cursor.x))
+            curs_set(1)
+        } else {
+            curs_set(0)
+        }
+        wrefresh(window)
+        last = canvas
+    }
+
+    /// Forces the next draw to repaint everything (after a resize).
+    public func invalidate() {
+        last = nil
+        clearok(window, true)
+    }
+
+    private func printable(_ character: String) -> String {
+        if utf8 || character.allSatisfy(\.isASCII) { return character }
+        return character.isEmpty ? "" : "?"
+    }
+
+    private func apply(_ role: Role) {
+        let look = theme.look(role)
+        var attributes: attr_t = 0
+        if look.bold { attributes |= Screen.bold }
+        if look.reverse { attributes |= Screen.reverse }
+        if look.underline { attributes |= Screen.underline }
+        if look.dim { attributes |= Screen.dim }
+        var pair: Int16 = 0
+        if colour, look.foreground != nil || look.background != nil {
+            pair = self.pair(look.foreground ?? -1, look.background ?? -1)
+        }
+        wattr_set(window, attributes, pair, nil)
+    }
+
+    /// Pairs are made once per colour combination and never beyond what the terminal has.
+    private func pair(_ foreground: Int, _ background: Int) -> Int16 {
+        let limit = Int(cn_colors())
+        let fit = { (colour: Int) in colour < limit ? colour : (colour < 16 ? colour % 8 : -1) }
+        let key = Pair(foreground: fit(foreground), background: fit(background))
+        if let known = pairs[key] { return known }
+        let next = pairs.count + 1
+        guard next < Int(cn_color_pairs()), next <= Int(Int16.max) else { return 0 }
+        init_pair(Int16(next), Int16(key.foreground), Int16(key.background))
+        pairs[key] = Int16(next)
+        return Int16(next)
+    }
+
+    /// Every key waiting, without blocking.
+    public func keys() -> [Key] {
+        var keys: [Key] = []
+        var code: wint_t = 0
+        while true {
+            let kind = wget_wch(window, &code)
+            if kind == ERR { break }
+            if kind == KEY_CODE_YES {
+                if let key = Screen.functionKey(Int32(code)) { keys.append(key) }
+            } else if let scalar = Unicode.Scalar(UInt32(code)), let key = Key.fromCharacter(scalar) {
+                keys.append(key)
+            }
+        }
+        return keys
+    }
+
+    private static func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_BTAB: return .backTab
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_RESIZE: return .resize
+        case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(code - KEY_F0))
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import CtrlHubKit
+import Terminal
+
+public struct AppOptions: Sendable {
+    public var demo = false
+    public var person: String?
+    public var theme = Theme.fallback
+    /// Shown in the status bar at start (a theme that failed to load).
+    public var notice: String?
+    public var dateStyle = DateStyle.iso
+    public var organisation: String?
+    /// Where a sign-in made in the UI is kept; nil keeps it in memory only.
+    public var store: SessionStore?
+
+    public init() {}
+}
+
+/// The terminal UI's main loop: keys and finished effects in, frames out. It sleeps in poll()
+/// on the terminal and the inbox, so an idle program uses no CPU and writes nothing.
+public enum App {
+    /// Runs until the person quits; returns the exit status.
+    public static func run(client: CtrlHubClient, options: AppOptions) -> Int32 {
+        let inbox = Inbox()
+        let runner = Runner(client: client, inbox: inbox, store: options.store, demo: options.demo,
+                            organisation: options.organisation)
+        let screen: Screen
+        do {
+            screen = try Screen(theme: options.theme)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            return 1
+        }
+        let signals = watchSignals(inbox)
+        defer {
+            signals.forEach { $0.cancel() }
+            screen.end()
+        }
+
+        let size = screen.size
+        var state = State(width: size.width, height: size.height, dateStyle: options.dateStyle, demo: options.demo)
+        state.wantedPerson = options.person
+        if let notice = options.notice { state.status = StatusMessage(text: notice, kind: .error, id: 0) }
+        var effects: [Effect]
+        if client.token == nil {
+            state.mode = .signIn
+            effects = []
+        } else {
+            effects = [.loadSession]
+        }
+        var shown: Canvas?
+        let ascii = String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8"
+
+        while true {
+            for effect in effects {
+                if effect == .quit { return 0 }
+                runner.perform(effect)
+            }
+            effects = []
+            if let number = inbox.terminatedBy { return 128 + number }
+            state.now = Date()
+            let frame = view(state, ascii: ascii)
+            if frame != shown {
+                screen.draw(frame)
+                shown = frame
+            }
+            var waiting = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                           pollfd(fd: inbox.readEnd, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&waiting, 2, -1)
+            if ready < 0, errno != EINTR { return 1 }
+            // The terminal went away (a dropped SSH connection): stop, do not spin.
+            if waiting[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 129 }
+            for key in screen.keys() {
+                if key == .resize {
+                    let size = screen.size
+                    screen.invalidate()
+                    effects += update(&state, .resized(width: size.width, height: size.height))
+                } else {
+                    effects += update(&state, .key(key))
+                }
+            }
+            for event in inbox.drain() {
+                effects += update(&state, event)
+            }
+        }
+    }
+
+    /// SIGTERM and SIGHUP end the loop so the terminal is restored on the way out.
+    private static func watchSignals(_ inbox: Inbox) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGHUP, SIGQUIT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { inbox.terminate(number) }
+            source.resume()
+            return source
+        }
+    }
+}

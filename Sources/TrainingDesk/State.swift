@@ -1,0 +1,196 @@
+import Foundation
+import CtrlHubKit
+import Terminal
+
+/// Who is signed in, where: what the status bar shows on the left.
+public struct SessionInfo: Equatable, Sendable {
+    public var me: Me
+    public var host: String
+    public var demo: Bool
+    /// The organisation worked in: the one asked for, else the caller's first.
+    public var organisation: Organisation?
+
+    public init(me: Me, host: String, demo: Bool, organisation: String? = nil) {
+        self.me = me
+        self.host = host
+        self.demo = demo
+        self.organisation = organisation.map { id in me.organisations.first { $0.id == id } ?? Organisation(id: id, name: id) }
+            ?? me.organisations.first
+    }
+}
+
+public enum Mode: Equatable, Sendable {
+    case starting, signIn, picker, list, form
+}
+
+public struct SignInState: Equatable, Sendable {
+    public var email = TextField()
+    public var password = TextField(masked: true)
+    public var focusOnPassword = false
+    public var busy = false
+}
+
+public struct PickerState: Equatable, Sendable {
+    public var query = TextField()
+    public var results: [User] = []
+    public var selection = 0
+    public var loading = false
+    /// Bumped on every edit of the query, so only the last pause in typing searches.
+    public var generation = 0
+    /// The query the results belong to.
+    public var answered: String?
+}
+
+public enum SortOrder: CaseIterable, Equatable, Sendable {
+    case expirySoonest, completedNewest, standardAZ
+
+    public var label: String {
+        switch self {
+        case .expirySoonest: return "expiry, soonest first"
+        case .completedNewest: return "completed, newest first"
+        case .standardAZ: return "standard A-Z"
+        }
+    }
+
+    public var next: SortOrder {
+        let all = SortOrder.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
+}
+
+public struct ListState: Equatable, Sendable {
+    public var person: User
+    public var all: [Completion] = []
+    /// Indices into `all`, filtered and sorted.
+    public var rows: [Int] = []
+    public var selection = 0
+    public var top = 0
+    public var sort = SortOrder.expirySoonest
+    public var filter = TextField()
+    public var filtering = false
+    public var loading = true
+
+    public init(person: User) { self.person = person }
+
+    public var selected: Completion? { rows.indices.contains(selection) ? all[rows[selection]] : nil }
+}
+
+public struct FormState: Equatable, Sendable {
+    public var completion: Completion
+    public var person: User
+    public var fields: [CompletionField: TextField]
+    /// The texts the form opened with: a field still equal to its initial text is unchanged
+    /// and goes back to the server exactly as it came.
+    public var initial: [CompletionField: String]
+    public var focus = CompletionField.completed
+    public var left: Set<CompletionField> = []
+    public var problems: [CompletionField: String] = [:]
+    public var submitting = false
+    /// The texts that were sent, to tell on success whether more was typed meanwhile.
+    public var sent: [CompletionField: String]?
+
+    public func text(_ field: CompletionField) -> String { fields[field]?.text ?? "" }
+
+    public var edit: CompletionEdit {
+        var edit = CompletionEdit()
+        for field in CompletionField.allCases where text(field) != initial[field] {
+            edit[field] = text(field)
+        }
+        return edit
+    }
+
+    public var changed: Bool { edit != CompletionEdit() }
+}
+
+public enum Overlay: Equatable, Sendable {
+    case help
+    /// Save these changes? Each as (field, old, new).
+    case confirm([Change], CompletionAttributes)
+    case discard
+
+    public struct Change: Equatable, Sendable {
+        public let field: CompletionField
+        public let old: String
+        public let new: String
+    }
+}
+
+public struct StatusMessage: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case info, success, error, busy }
+    public var text: String
+    public var kind: Kind
+    public var id: Int
+}
+
+public struct State: Equatable, Sendable {
+    public var width: Int
+    public var height: Int
+    public var mode = Mode.starting
+    public var session: SessionInfo?
+    public var signIn = SignInState()
+    public var picker = PickerState()
+    public var list: ListState?
+    public var form: FormState?
+    public var overlay: Overlay?
+    public var status: StatusMessage?
+    public var startupError: String?
+    public var quitting = false
+    /// The day "today" is in the display zone; set from the clock by the runner.
+    public var now: Date
+    public var dateStyle: DateStyle
+    public var demo: Bool
+    /// A person named at start (`--user`), opened once the session is known.
+    public var wantedPerson: String?
+    var messageCounter = 0
+
+    public init(width: Int, height: Int, now: Date = Date(), dateStyle: DateStyle = .iso, demo: Bool = false) {
+        self.width = width
+        self.height = height
+        self.now = now
+        self.dateStyle = dateStyle
+        self.demo = demo
+    }
+
+    /// The zone dates are shown and typed in.
+    public var zone: TimeZone { displayZone(profile: session?.me.user.timezone) }
+
+    public var rules: CompletionRules { CompletionRules(zone: zone, now: now) }
+}
+
+public enum DateStyle: String, Equatable, Sendable {
+    case iso, uk
+
+    public func show(_ day: CivilDate) -> String { self == .uk ? day.ukDescription : day.description }
+}
+
+/// Something that happened: a key, a resize, an answer from the API, a timer.
+public enum Event: Sendable {
+    case key(Key)
+    case resized(width: Int, height: Int)
+    case sessionLoaded(Result<SessionInfo, CtrlHubError>)
+    case signedIn(Result<SessionInfo, CtrlHubError>)
+    case personLoaded(Result<User, CtrlHubError>)
+    case membersLoaded(query: String, Result<[User], CtrlHubError>)
+    case completionsLoaded(userID: String, Result<[Completion], CtrlHubError>)
+    case saved(id: String, Result<Completion, CtrlHubError>)
+    case searchDue(generation: Int)
+    case statusExpired(id: Int)
+}
+
+/// Work for the runner: every side effect the UI can ask for.
+public enum Effect: Equatable, Sendable {
+    case loadSession
+    case signIn(email: String, password: String)
+    case loadPerson(String, org: String)
+    case searchMembers(String, org: String)
+    case loadCompletions(userID: String)
+    case save(id: String, CompletionAttributes)
+    /// Sends the event back after a pause: debounce and fading messages.
+    case after(TimeInterval, TimerEvent)
+    case quit
+
+    public enum TimerEvent: Equatable, Sendable {
+        case searchDue(generation: Int)
+        case statusExpired(id: Int)
+    }
+}

@@ -1,0 +1,474 @@
+import Foundation
+import CtrlHubKit
+import Terminal
+
+/// Every decision the UI makes: a pure function from the state and an event to the next
+/// state and the work to do. No I/O happens here.
+public func update(_ state: inout State, _ event: Event) -> [Effect] {
+    switch event {
+    case .key(let key):
+        return handle(key, &state)
+    case .resized(let width, let height):
+        state.width = width
+        state.height = height
+        let rows = listRows(state)
+        state.list?.scroll(visible: rows)
+        return []
+    case .sessionLoaded(.success(let session)), .signedIn(.success(let session)):
+        state.session = session
+        state.signIn.busy = false
+        state.signIn.password = TextField(masked: true)
+        guard state.mode == .starting || state.mode == .signIn else { return [] }
+        if let wanted = state.wantedPerson, let org = session.organisation?.id {
+            state.wantedPerson = nil
+            state.mode = .starting
+            return [.loadPerson(wanted, org: org)]
+        }
+        state.mode = .picker
+        return search(&state)
+    case .sessionLoaded(.failure(let error)):
+        if error.kind == .unauthorised {
+            state.mode = .signIn
+            return message(&state, "The stored session was refused; sign in again.", .error)
+        }
+        state.startupError = error.message
+        return []
+    case .signedIn(.failure(let error)):
+        state.signIn.busy = false
+        state.signIn.password = TextField(masked: true)
+        state.signIn.focusOnPassword = true
+        return message(&state, error.message, .error)
+    case .personLoaded(.success(let person)):
+        return open(person, &state)
+    case .personLoaded(.failure(let error)):
+        state.mode = .picker
+        return message(&state, error.message, .error) + search(&state)
+    case .membersLoaded(let query, let result):
+        guard query == state.picker.query.text else { return [] }
+        state.picker.loading = false
+        switch result {
+        case .success(let users):
+            state.picker.results = users.map(cleaned)
+            state.picker.selection = min(state.picker.selection, max(0, users.count - 1))
+            state.picker.answered = query
+            return []
+        case .failure(let error):
+            return message(&state, error.message, .error)
+        }
+    case .completionsLoaded(let userID, let result):
+        guard state.list?.person.id == userID else { return [] }
+        state.list?.loading = false
+        switch result {
+        case .success(let completions):
+            let selectedID = state.list?.selected?.id
+            let rules = state.rules
+            let rows = listRows(state)
+            state.list?.all = completions.map(cleaned)
+            state.list?.arrange(keeping: selectedID, rules: rules)
+            state.list?.scroll(visible: rows)
+            return []
+        case .failure(let error):
+            return message(&state, error.message, .error)
+        }
+    case .saved(let id, let result):
+        return saved(id, result, &state)
+    case .searchDue(let generation):
+        guard generation == state.picker.generation, state.mode == .picker else { return [] }
+        guard let org = state.session?.organisation?.id else { return [] }
+        state.picker.loading = true
+        return [.searchMembers(state.picker.query.text, org: org)]
+    case .statusExpired(let id):
+        if state.status?.id == id { state.status = nil }
+        return []
+    }
+}
+
+// MARK: Keys
+
+private func handle(_ key: Key, _ state: inout State) -> [Effect] {
+    if key == .resize { return [] }
+    if let overlay = state.overlay { return handle(key, overlay: overlay, &state) }
+    if state.startupError != nil { return key == .character("q") || key == .control("c") || key == .enter ? [.quit] : [] }
+    if state.mode == .list, state.list?.filtering == true { return filterKey(key, &state) }
+    guard let action = KeyTable.action(for: key, in: state.mode) else { return [] }
+    switch state.mode {
+    case .starting: return action == .quit ? [.quit] : []
+    case .signIn: return signInKey(key, action, &state)
+    case .picker: return pickerKey(key, action, &state)
+    case .list: return listKey(action, &state)
+    case .form: return formKey(key, action, &state)
+    }
+}
+
+private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effect] {
+    switch overlay {
+    case .help:
+        state.overlay = nil
+        return key == .control("c") ? [.quit] : []
+    case .confirm(_, let attributes):
+        switch key {
+        case .character("y"), .character("Y"):
+            state.overlay = nil
+            guard var form = state.form else { return [] }
+            form.submitting = true
+            form.sent = form.initial.keys.reduce(into: [:]) { $0[$1] = form.text($1) }
+            state.form = form
+            return message(&state, "Saving \(form.completion.standardTitle)…", .busy) + [.save(id: form.completion.id, attributes)]
+        case .character("n"), .character("N"), .escape:
+            state.overlay = nil
+            return []
+        default:
+            return []
+        }
+    case .discard:
+        state.overlay = nil
+        if key == .character("y") || key == .character("Y") {
+            if state.quitting { return [.quit] }
+            closeForm(&state)
+        }
+        state.quitting = false
+        return []
+    }
+}
+
+private func signInKey(_ key: Key, _ action: Action, _ state: inout State) -> [Effect] {
+    switch action {
+    case .nextField:
+        state.signIn.focusOnPassword.toggle()
+    case .signIn:
+        let email = state.signIn.email.text.trimmingCharacters(in: .whitespaces)
+        let password = state.signIn.password.text
+        if email.isEmpty || password.isEmpty {
+            return message(&state, "Type your email and password, then Enter.", .error)
+        }
+        if state.signIn.busy { return [] }
+        state.signIn.busy = true
+        return message(&state, "Signing in as \(email)…", .busy) + [.signIn(email: email, password: password)]
+    case .edit:
+        if state.signIn.focusOnPassword { _ = state.signIn.password.handle(key) } else { _ = state.signIn.email.handle(key) }
+    case .help: state.overlay = .help
+    case .quit: return [.quit]
+    default: break
+    }
+    return []
+}
+
+private func pickerKey(_ key: Key, _ action: Action, _ state: inout State) -> [Effect] {
+    let count = state.picker.results.count
+    let page = max(1, state.height - 6)
+    switch action {
+    case .down: state.picker.selection = min(max(0, count - 1), state.picker.selection + 1)
+    case .up: state.picker.selection = max(0, state.picker.selection - 1)
+    case .pageDown: state.picker.selection = min(max(0, count - 1), state.picker.selection + page)
+    case .pageUp: state.picker.selection = max(0, state.picker.selection - page)
+    case .open:
+        guard state.picker.results.indices.contains(state.picker.selection) else { return [] }
+        return open(state.picker.results[state.picker.selection], &state)
+    case .cancel:
+        if state.list != nil { state.mode = .list }
+    case .edit:
+        let before = state.picker.query.text
+        _ = state.picker.query.handle(key)
+        if state.picker.query.text != before {
+            state.picker.selection = 0
+            return search(&state)
+        }
+    case .help: state.overlay = .help
+    case .quit: return [.quit]
+    default: break
+    }
+    return []
+}
+
+/// Searches after a pause in typing, so a burst of keys makes one request.
+private func search(_ state: inout State) -> [Effect] {
+    state.picker.generation += 1
+    return [.after(0.25, .searchDue(generation: state.picker.generation))]
+}
+
+private func open(_ person: User, _ state: inout State) -> [Effect] {
+    state.list = ListState(person: cleaned(person))
+    state.mode = .list
+    return [.loadCompletions(userID: person.id)]
+}
+
+private func filterKey(_ key: Key, _ state: inout State) -> [Effect] {
+    guard var list = state.list else { return [] }
+    switch key {
+    case .escape:
+        list.filter = TextField()
+        list.filtering = false
+    case .enter, .down, .up, .tab:
+        list.filtering = false
+    case .control("c"):
+        return [.quit]
+    default:
+        _ = list.filter.handle(key)
+    }
+    list.arrange(keeping: list.selected?.id, rules: state.rules)
+    list.scroll(visible: listRows(state))
+    state.list = list
+    return []
+}
+
+private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
+    guard var list = state.list else { return [] }
+    let page = max(1, listRows(state))
+    let last = max(0, list.rows.count - 1)
+    switch action {
+    case .down: list.selection = min(last, list.selection + 1)
+    case .up: list.selection = max(0, list.selection - 1)
+    case .pageDown: list.selection = min(last, list.selection + page)
+    case .pageUp: list.selection = max(0, list.selection - page)
+    case .top: list.selection = 0
+    case .bottom: list.selection = last
+    case .filter: list.filtering = true
+    case .sort:
+        list.sort = list.sort.next
+        list.arrange(keeping: list.selected?.id, rules: state.rules)
+        state.list = list
+        return message(&state, "Sorted by \(list.sort.label).", .info)
+    case .open:
+        guard let completion = list.selected else { return [] }
+        state.list = list
+        state.form = FormState(completion, person: list.person, rules: state.rules, style: state.dateStyle)
+        state.mode = .form
+        return []
+    case .reload:
+        list.loading = true
+        state.list = list
+        return [.loadCompletions(userID: list.person.id)]
+    case .picker:
+        state.mode = .picker
+        return search(&state)
+    case .help: state.overlay = .help
+    case .quit: return [.quit]
+    default: break
+    }
+    list.scroll(visible: listRows(state))
+    state.list = list
+    return []
+}
+
+private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Effect] {
+    guard var form = state.form else { return [] }
+    let fields = CompletionField.allCases
+    defer { state.form = form }
+    switch action {
+    case .nextField, .previousField:
+        form.left.insert(form.focus)
+        let index = fields.firstIndex(of: form.focus)!
+        let step = action == .nextField ? 1 : fields.count - 1
+        form.focus = fields[(index + step) % fields.count]
+        form.check(state.rules, all: false)
+    case .edit:
+        if form.submitting { return message(&state, "Wait for the save to finish before editing.", .info) }
+        _ = form.fields[form.focus]?.handle(key)
+        form.problems[form.focus] = nil
+    case .renew:
+        guard let months = form.completion.standard?.renewalPeriodMonths else {
+            return message(&state, "This standard has no renewal period.", .info)
+        }
+        guard case .success(let day) = CompletionRules.parseDate(form.text(.completed)) else {
+            return message(&state, "Fix the Completed date first.", .error)
+        }
+        form.fields[.expires] = TextField(state.dateStyle.show(day.adding(months: months)))
+        form.problems[.expires] = nil
+    case .save:
+        if form.submitting { return message(&state, "Already saving…", .busy) }
+        form.left = Set(fields)
+        guard form.changed else { return message(&state, "Nothing changed: nothing to save.", .info) }
+        switch state.rules.apply(form.edit, to: form.completion.attributes) {
+        case .invalid:
+            form.check(state.rules, all: true)
+            return message(&state, "Not saved: fix the fields marked in red.", .error)
+        case .valid(let attributes):
+            form.problems = [:]
+            let changes = fields.compactMap { field -> Overlay.Change? in
+                guard form.text(field) != form.initial[field] else { return nil }
+                return Overlay.Change(field: field, old: form.initial[field] ?? "", new: form.text(field))
+            }
+            guard attributes != form.completion.attributes else {
+                return message(&state, "Nothing changed: nothing to save.", .info)
+            }
+            state.overlay = .confirm(changes, attributes)
+        }
+    case .cancel:
+        if form.changed {
+            state.overlay = .discard
+        } else {
+            state.form = nil
+            state.mode = .list
+            return []
+        }
+    case .help: state.overlay = .help
+    case .quit:
+        if form.changed {
+            state.quitting = true
+            state.overlay = .discard
+        } else {
+            return [.quit]
+        }
+    default: break
+    }
+    return []
+}
+
+private func closeForm(_ state: inout State) {
+    state.form = nil
+    state.mode = .list
+}
+
+private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ state: inout State) -> [Effect] {
+    if state.form?.completion.id == id { state.form?.submitting = false }
+    switch result {
+    case .success(let completion):
+        let clean = cleaned(completion)
+        if var list = state.list, let index = list.all.firstIndex(where: { $0.id == id }) {
+            list.all[index] = merge(clean, into: list.all[index])
+            list.arrange(keeping: id, rules: state.rules)
+            state.list = list
+        }
+        let title = clean.standard?.title ?? state.form?.completion.standardTitle ?? id
+        if var form = state.form, form.completion.id == id {
+            let typedSince = form.sent.map { sent in sent.contains { form.text($0.key) != $0.value } } ?? false
+            if typedSince {
+                // Keep what was typed during the save; the record underneath is the new one.
+                let reopened = FormState(merge(clean, into: form.completion), person: form.person, rules: state.rules, style: state.dateStyle)
+                form.completion = reopened.completion
+                form.initial = reopened.initial
+                form.sent = nil
+                state.form = form
+                return message(&state, "Saved \(title); you have typed more since, not yet saved.", .success)
+            }
+            closeForm(&state)
+        }
+        return message(&state, "Saved \(title) for \(state.list?.person.displayName ?? "the person").", .success)
+    case .failure(let error):
+        if var form = state.form, form.completion.id == id {
+            for problem in error.fieldProblems {
+                if let field = problem.field.flatMap(CompletionField.init(apiName:)) {
+                    form.problems[field] = problem.detail ?? problem.title ?? "rejected by the server"
+                }
+            }
+            form.sent = nil
+            state.form = form
+        }
+        return message(&state, "Not saved: " + error.message, .error)
+    }
+}
+
+/// The server's answer may leave out the included standard or person; keep the ones we had.
+private func merge(_ fresh: Completion, into old: Completion) -> Completion {
+    Completion(id: fresh.id, attributes: fresh.attributes, userRef: fresh.userRef ?? old.userRef,
+               standardRef: fresh.standardRef ?? old.standardRef, user: fresh.user ?? old.user,
+               standard: fresh.standard ?? old.standard)
+}
+
+/// Errors stay until the next message; the rest fade after a few seconds.
+private func message(_ state: inout State, _ text: String, _ kind: StatusMessage.Kind) -> [Effect] {
+    state.messageCounter += 1
+    state.status = StatusMessage(text: TerminalText.clean(text), kind: kind, id: state.messageCounter)
+    return kind == .info || kind == .success ? [.after(5, .statusExpired(id: state.messageCounter))] : []
+}
+
+/// Rows of the list that fit between the header and the status bar.
+func listRows(_ state: State) -> Int { max(1, state.height - 4) }
+
+// MARK: Helpers on the screens' state
+
+extension ListState {
+    /// Filters and sorts, keeping the selected record selected when it is still shown.
+    mutating func arrange(keeping id: String?, rules: CompletionRules) {
+        let needle = filter.text.lowercased()
+        var indices = all.indices.filter { index in
+            guard !needle.isEmpty else { return true }
+            let completion = all[index]
+            return [completion.standardTitle, completion.attributes.trainingProviderName ?? "", completion.attributes.certificateNumber ?? ""]
+                .contains { $0.lowercased().contains(needle) }
+        }
+        // Days as numbers, with a missing date sorting after every real one.
+        let days = all.map { completion in
+            (completed: rules.day(of: completion.attributes.completedAt)?.daysSinceEpoch ?? Int.min,
+             expires: rules.day(of: completion.attributes.expiresAt)?.daysSinceEpoch ?? Int.max)
+        }
+        func byTitle(_ a: Int, _ b: Int) -> Bool {
+            all[a].standardTitle.localizedStandardCompare(all[b].standardTitle) == .orderedAscending
+        }
+        indices.sort { a, b in
+            switch sort {
+            case .expirySoonest:
+                return days[a].expires != days[b].expires ? days[a].expires < days[b].expires : byTitle(a, b)
+            case .completedNewest:
+                return days[a].completed != days[b].completed ? days[a].completed > days[b].completed : byTitle(a, b)
+            case .standardAZ:
+                let order = all[a].standardTitle.localizedStandardCompare(all[b].standardTitle)
+                return order == .orderedSame ? days[a].completed > days[b].completed : order == .orderedAscending
+            }
+        }
+        rows = indices
+        selection = id.flatMap { wanted in rows.firstIndex { all[$0].id == wanted } } ?? min(selection, max(0, rows.count - 1))
+    }
+
+    /// Keeps the selection on screen.
+    mutating func scroll(visible: Int) {
+        if selection < top { top = selection }
+        if selection >= top + visible { top = selection - visible + 1 }
+        top = max(0, min(top, max(0, rows.count - visible)))
+    }
+}
+
+extension FormState {
+    public init(_ completion: Completion, person: User, rules: CompletionRules, style: DateStyle) {
+        let attributes = completion.attributes
+        let initial: [CompletionField: String] = [
+            .completed: rules.day(of: attributes.completedAt).map(style.show) ?? attributes.completedAt,
+            .expires: rules.day(of: attributes.expiresAt).map(style.show) ?? (attributes.expiresAt ?? ""),
+            .certificate: attributes.certificateNumber ?? "",
+            .provider: attributes.trainingProviderName ?? "",
+        ]
+        self.init(completion: completion, person: person, fields: initial.mapValues { TextField($0) }, initial: initial)
+    }
+
+    /// Problems for the fields already left (or all of them, on save).
+    mutating func check(_ rules: CompletionRules, all: Bool) {
+        problems = [:]
+        if case .invalid(let found) = rules.apply(edit, to: completion.attributes) {
+            for problem in found where (all || left.contains(problem.field)) && problems[problem.field] == nil {
+                problems[problem.field] = problem.message
+            }
+        }
+    }
+}
+
+extension CompletionField {
+    /// The attribute a server error names.
+    init?(apiName: String) {
+        switch apiName {
+        case "completed_at": self = .completed
+        case "expires_at": self = .expires
+        case "certificate_number": self = .certificate
+        case "training_provider_name": self = .provider
+        default: return nil
+        }
+    }
+}
+
+/// Names and titles from the server are cleaned once, as they enter the state. A completion's
+/// four attributes stay as the server sent them, because an unchanged field must go back
+/// exactly so; the canvas cleans every string it draws, so they cannot reach the terminal raw.
+func cleaned(_ user: User) -> User {
+    User(id: user.id, email: TerminalText.clean(user.email), firstName: user.firstName.map(TerminalText.clean),
+         lastName: user.lastName.map(TerminalText.clean), timezone: user.timezone, grants: user.grants,
+         organisationIDs: user.organisationIDs)
+}
+
+func cleaned(_ completion: Completion) -> Completion {
+    let standard = completion.standard.map { standard in
+        TrainingStandard(id: standard.id, title: TerminalText.clean(standard.title), code: standard.code,
+                         renewalPeriodMonths: standard.renewalPeriodMonths, provenance: standard.provenance,
+                         standardsBody: standard.standardsBody)
+    }
+    return Completion(id: completion.id, attributes: completion.attributes, userRef: completion.userRef, standardRef: completion.standardRef,
+                      user: completion.user.map(cleaned), standard: standard)
+}

@@ -1,0 +1,310 @@
+import Foundation
+import CtrlHubKit
+import Terminal
+
+public let minimumWidth = 40
+public let minimumHeight = 10
+
+/// Draws the state on a canvas of its size. Pure: the same state always gives the same frame.
+public func view(_ state: State, ascii: Bool = false) -> Canvas {
+    var canvas = Canvas(width: state.width, height: state.height)
+    guard state.width >= minimumWidth, state.height >= minimumHeight else {
+        let notice = "terminal too small (need \(minimumWidth)x\(minimumHeight))"
+        canvas.put(notice, x: 0, y: max(0, state.height / 2), role: .error)
+        return canvas
+    }
+    var painter = Painter(canvas: canvas, state: state, ascii: ascii)
+    painter.titleBar()
+    switch state.mode {
+    case .starting: painter.starting()
+    case .signIn: painter.signIn()
+    case .picker: painter.picker()
+    case .list: painter.list()
+    case .form: painter.form()
+    }
+    switch state.overlay {
+    case .help?: painter.help()
+    case .confirm(let changes, _)?: painter.confirm(changes)
+    case .discard?: painter.box(["Discard changes? (y/N)"], role: .warning)
+    case nil: break
+    }
+    painter.statusBar()
+    return painter.canvas
+}
+
+private struct Painter {
+    var canvas: Canvas
+    let state: State
+    let ascii: Bool
+
+    var width: Int { state.width }
+    var height: Int { state.height }
+
+    mutating func titleBar() {
+        canvas.clear(row: 0, role: .title)
+        let screen: String
+        switch state.mode {
+        case .starting: screen = "starting"
+        case .signIn: screen = "sign in"
+        case .picker: screen = "find a person"
+        case .list: screen = "training records"
+        case .form: screen = "edit a record"
+        }
+        canvas.put(" TrainingDesk · " + screen, x: 0, y: 0, role: .title)
+        let help = state.mode == .list ? "? help " : "F1 help "
+        canvas.put(help, x: width - TerminalText.width(help), y: 0, role: .title)
+    }
+
+    /// Session, person and message on the last line, each cut to its share.
+    mutating func statusBar() {
+        let y = height - 1
+        canvas.clear(row: y, role: .status)
+        var session = ""
+        if let info = state.session {
+            session = (info.demo ? "DEMO " : "") + info.me.user.email
+            if let organisation = info.organisation { session += " · " + organisation.name }
+            session += " · " + info.host
+        } else if state.demo {
+            session = "DEMO"
+        }
+        var person = ""
+        if let list = state.list, state.mode == .list || state.mode == .form {
+            person = "\(list.person.displayName) (\(list.rows.count == list.all.count ? "\(list.all.count)" : "\(list.rows.count) of \(list.all.count)"))"
+            if !list.filter.text.isEmpty { person += " /" + list.filter.text }
+        }
+        let message = state.status?.text ?? ""
+        let messageCells = message.isEmpty ? 0 : min(TerminalText.width(message), width * 11 / 20)
+        let personCells = min(TerminalText.width(person), 28)
+        let separators = (person.isEmpty ? 0 : 3) + (message.isEmpty ? 0 : 3)
+        let sessionCells = max(0, width - 2 - messageCells - personCells - separators)
+        var x = 1
+        x += canvas.put(TerminalText.truncate(session, to: sessionCells), x: x, y: y, role: .status)
+        if !person.isEmpty {
+            x += canvas.put(" │ ", x: x, y: y, role: .status)
+            x += canvas.put(TerminalText.truncate(person, to: personCells), x: x, y: y, role: .status)
+        }
+        if let status = state.status {
+            x += canvas.put(" │ ", x: x, y: y, role: .status)
+            let role: Role = status.kind == .error ? .error : (status.kind == .success ? .success : .status)
+            canvas.put(TerminalText.truncate(status.text, to: width - x - 1), x: x, y: y, role: role)
+        }
+    }
+
+    mutating func starting() {
+        if let error = state.startupError {
+            line("TrainingDesk could not start:", y: 2, role: .error)
+            var y = 3
+            for part in wrap(error, width - 4) where y < height - 2 {
+                line(part, y: y, x: 4)
+                y += 1
+            }
+            line("Press q to quit.", y: min(height - 2, y + 1))
+        } else {
+            line("Connecting…", y: 2)
+        }
+    }
+
+    mutating func signIn() {
+        let host = state.session?.host ?? "Ctrl Hub"
+        line("Sign in to \(host)", y: 2, role: .label)
+        field("Email", state.signIn.email, y: 4, focused: !state.signIn.focusOnPassword)
+        field("Password", state.signIn.password, y: 6, focused: state.signIn.focusOnPassword)
+        line(state.signIn.busy ? "Signing in…" : "Enter: sign in   Tab: other field   Ctrl-C: quit", y: 8, role: .dim)
+    }
+
+    mutating func picker() {
+        let picker = state.picker
+        field("Find a person", picker.query, y: 1, focused: true)
+        let nameWidth = min(34, (width - 3) / 2)
+        canvas.clear(row: 2, role: .header)
+        canvas.put(" Name", x: 0, y: 2, role: .header)
+        canvas.put("Email", x: nameWidth + 2, y: 2, role: .header)
+        if picker.loading { canvas.put("searching… ", x: width - 11, y: 2, role: .header) }
+        let rows = max(1, height - 4)
+        if picker.results.isEmpty, !picker.loading, picker.answered != nil {
+            line(picker.query.text.isEmpty ? "No members found." : "No one matches \"\(picker.query.text)\".", y: 3, role: .dim)
+        }
+        let top = max(0, min(picker.selection - rows + 1, picker.results.count - rows))
+        for (offset, user) in picker.results.dropFirst(max(0, top)).prefix(rows).enumerated() {
+            let y = 3 + offset
+            let index = max(0, top) + offset
+            let role: Role = index == picker.selection ? .selected : .normal
+            canvas.clear(row: y, role: role)
+            canvas.put(" " + user.displayName, x: 0, y: y, role: role, limit: nameWidth + 1)
+            canvas.put(user.email, x: nameWidth + 2, y: y, role: role, limit: width - nameWidth - 3)
+        }
+    }
+
+    /// Column widths for a terminal width: the three fixed columns keep their size, the text
+    /// columns share the rest.
+    static func columns(_ width: Int) -> [Int] {
+        let fixed = [10, 10, 14]
+        let spare = max(0, width - 2 - fixed.reduce(0, +) - 5)
+        let standard = max(8, spare / 2)
+        let certificate = max(6, spare / 5)
+        let provider = max(6, spare - standard - certificate)
+        return [standard, 10, 10, 14, certificate, provider]
+    }
+
+    mutating func list() {
+        guard let list = state.list else { return }
+        let sorted = "sorted by \(list.sort.label)"
+        var heading = list.person.displayName
+        heading += list.loading ? " · loading…" : " · \(list.all.count) record\(list.all.count == 1 ? "" : "s")"
+        heading += " · " + list.person.email
+        if list.filtering || !list.filter.text.isEmpty {
+            let prompt = "/ "
+            canvas.put(prompt, x: 1, y: 1, role: .label)
+            let visible = list.filter.visible(in: width / 2, following: true)
+            canvas.put(visible.text, x: 3, y: 1, role: list.filtering ? .field : .normal, limit: width / 2)
+            if list.filtering { canvas.cursor = (3 + visible.cursor, 1) }
+            let matches = " \(list.rows.count) of \(list.all.count) match · Esc clears"
+            canvas.put(matches, x: 4 + width / 2, y: 1, role: .dim, limit: width - 5 - width / 2)
+        } else {
+            canvas.put(" " + TerminalText.truncate(heading, to: width - TerminalText.width(sorted) - 4), x: 0, y: 1, role: .label)
+            canvas.put(sorted, x: width - TerminalText.width(sorted) - 1, y: 1, role: .dim)
+        }
+        let widths = Painter.columns(width)
+        canvas.clear(row: 2, role: .header)
+        cells(["Training standard", "Completed", "Expires", "Status", "Certificate", "Provider"], widths: widths, y: 2, roles: Array(repeating: .header, count: 6))
+        let rows = listRows(state)
+        if list.rows.isEmpty, !list.loading {
+            line(list.all.isEmpty ? "No training records." : "No records match the filter.", y: 3, role: .dim)
+        }
+        let rules = state.rules
+        let style = state.dateStyle
+        let day = { (text: String?) in rules.day(of: text).map(style.show) ?? "" }
+        for (offset, index) in list.rows.dropFirst(list.top).prefix(rows).enumerated() {
+            let y = 3 + offset
+            let completion = list.all[index]
+            let selected = list.top + offset == list.selection
+            let status = CompletionStatus(completion, rules: rules)
+            let row: Role = selected ? .selected : .normal
+            let statusRole: Role
+            switch status {
+            case _ where selected: statusRole = .selected
+            case .expired: statusRole = .expired
+            case .expiring: statusRole = .warning
+            case .valid: statusRole = .success
+            case .noExpiry: statusRole = .dim
+            }
+            canvas.clear(row: y, role: row)
+            cells([completion.standardTitle, day(completion.attributes.completedAt), day(completion.attributes.expiresAt),
+                   status.label, completion.attributes.certificateNumber ?? "", completion.attributes.trainingProviderName ?? ""],
+                  widths: widths, y: y, roles: [row, row, row, statusRole, row, row])
+        }
+    }
+
+    mutating func cells(_ texts: [String], widths: [Int], y: Int, roles: [Role]) {
+        var x = 1
+        for (index, text) in texts.enumerated() {
+            canvas.put(TerminalText.truncate(text, to: widths[index]), x: x, y: y, role: roles[index], limit: widths[index])
+            x += widths[index] + 1
+        }
+    }
+
+    mutating func form() {
+        guard let form = state.form else { return }
+        let roomy = height >= 18
+        line("Person:   \(form.person.displayName) <\(form.person.email)>", y: 1)
+        var standard = "Standard: \(form.completion.standardTitle)"
+        let months = form.completion.standard?.renewalPeriodMonths
+        standard += months.map { " (renewed every \($0) months)" } ?? " (no renewal period)"
+        line(standard, y: 2)
+        var y = roomy ? 4 : 3
+        for field in CompletionField.allCases {
+            let label = field == .expires ? "Expires" : field.label
+            self.field(label, form.fields[field] ?? TextField(), y: y, focused: form.focus == field, labelWidth: 20)
+            if field == .completed || field == .expires {
+                let hint = field == .expires ? "empty: no expiry" : "YYYY-MM-DD or DD/MM/YYYY"
+                if roomy || form.problems[field] == nil {
+                    canvas.put(hint, x: min(width - 1, 22 + fieldWidth + 2), y: y, role: .dim)
+                }
+            }
+            if let problem = form.problems[field] {
+                let at = roomy ? y + 1 : y
+                let x = roomy ? 22 : min(width - 1, 22 + fieldWidth + 2)
+                canvas.put("! " + problem, x: x, y: at, role: .error)
+            }
+            y += roomy ? 3 : 2
+        }
+        var hints = "Ctrl-S save · Esc cancel · Tab next field"
+        if let months { hints += " · Ctrl-R Expires = Completed + \(months) months" }
+        let hintLines = wrap(hints, width - 2)
+        for (offset, part) in hintLines.enumerated() where y + offset < height - 1 {
+            line(part, y: y + offset, role: .dim)
+        }
+        if form.submitting { canvas.cursor = nil }
+    }
+
+    var fieldWidth: Int { max(10, min(40, width - 22 - 28)) }
+
+    mutating func field(_ label: String, _ text: TextField, y: Int, focused: Bool, labelWidth: Int = 16) {
+        guard y < height - 1 else { return }
+        canvas.put(" " + label, x: 0, y: y, role: .label, limit: labelWidth)
+        let x = labelWidth + 2
+        let cells = labelWidth == 20 ? fieldWidth : max(10, width - x - 2)
+        let visible = text.visible(in: cells - 1, following: focused)
+        canvas.put(visible.text, x: x, y: y, role: focused ? .focus : .field, limit: cells)
+        canvas.paint(x: x, y: y, width: cells, role: focused ? .focus : .field)
+        if focused { canvas.cursor = (x + visible.cursor, y) }
+    }
+
+    mutating func line(_ text: String, y: Int, x: Int = 1, role: Role = .normal) {
+        guard y > 0, y < height - 1 else { return }
+        canvas.put(text, x: x, y: y, role: role, limit: width - x - 1)
+    }
+
+    mutating func help() {
+        let bindings = KeyTable.bindings(state.mode)
+        var lines = ["Keys (any key closes this help)", ""]
+        let keyWidth = min(24, bindings.map { TerminalText.width($0.keyNames) }.max() ?? 0)
+        lines += bindings.map { TerminalText.pad($0.keyNames, to: keyWidth) + "  " + $0.help }
+        box(lines, role: .normal)
+    }
+
+    mutating func confirm(_ changes: [Overlay.Change]) {
+        var lines = ["Save these changes?", ""]
+        for change in changes {
+            let old = change.old.isEmpty ? "(none)" : change.old
+            let new = change.new.isEmpty ? "(none)" : change.new
+            lines.append("\(change.field.label): \(old) -> \(new)")
+        }
+        lines += ["", "y: save    n or Esc: back to the form"]
+        box(lines, role: .normal)
+    }
+
+    /// A framed box in the middle of the screen, cut to fit.
+    mutating func box(_ lines: [String], role: Role) {
+        let inner = min(width - 6, max(30, lines.map(TerminalText.width).max() ?? 0))
+        let rows = min(height - 4, lines.count)
+        let left = (width - inner - 4) / 2
+        let top = max(1, (height - rows - 2) / 2)
+        let glyphs = ascii ? ["+", "-", "+", "|", "+", "+"] : ["┌", "─", "┐", "│", "└", "┘"]
+        canvas.put(glyphs[0] + String(repeating: glyphs[1], count: inner + 2) + glyphs[2], x: left, y: top, role: role)
+        for index in 0..<rows {
+            let text = TerminalText.pad(lines[index], to: inner)
+            canvas.put(glyphs[3] + " " + text + " " + glyphs[3], x: left, y: top + 1 + index, role: role)
+        }
+        canvas.put(glyphs[4] + String(repeating: glyphs[1], count: inner + 2) + glyphs[5], x: left, y: top + rows + 1, role: role)
+        canvas.cursor = nil
+    }
+}
+
+/// Breaks text into lines of at most `cells` cells, at spaces where it can.
+func wrap(_ text: String, _ cells: Int) -> [String] {
+    guard cells > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+        let candidate = current.isEmpty ? String(word) : current + " " + word
+        if TerminalText.width(candidate) <= cells {
+            current = candidate
+        } else {
+            if !current.isEmpty { lines.append(current) }
+            current = TerminalText.truncate(String(word), to: cells)
+        }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+}
