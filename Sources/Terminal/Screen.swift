@@ -105,10 +105,16 @@ public final class Screen {
         last = canvas
     }
 
-    /// Forces the next draw to repaint everything (after a resize).
-    public func invalidate() {
+    /// Takes the terminal's new size after SIGWINCH and repaints everything on the next draw.
+    /// Called from the loop, never from the signal handler.
+    public func resize() -> (width: Int, height: Int) {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 {
+            resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        }
         last = nil
         clearok(window, true)
+        return self.size
     }
 
     private func printable(_ character: String) -> String {

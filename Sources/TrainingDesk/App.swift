@@ -24,14 +24,17 @@ public enum App {
         let inbox = Inbox()
         let runner = Runner(client: client, inbox: inbox, store: options.store, demo: options.demo,
                             organisation: options.organisation)
+        // Before the screen starts, so ncurses leaves SIGWINCH to us: in a threaded program its
+        // own handler may run on a thread that is not the one waiting in poll().
+        let signals = watchSignals(inbox)
         let screen: Screen
         do {
             screen = try Screen(theme: options.theme)
         } catch {
+            signals.forEach { $0.cancel() }
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             return 1
         }
-        let signals = watchSignals(inbox)
         defer {
             signals.forEach { $0.cancel() }
             screen.end()
@@ -70,14 +73,12 @@ public enum App {
             if ready < 0, errno != EINTR { return 1 }
             // The terminal went away (a dropped SSH connection): stop, do not spin.
             if waiting[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 129 }
-            for key in screen.keys() {
-                if key == .resize {
-                    let size = screen.size
-                    screen.invalidate()
-                    effects += update(&state, .resized(width: size.width, height: size.height))
-                } else {
-                    effects += update(&state, .key(key))
-                }
+            if inbox.takeResize() {
+                let size = screen.resize()
+                effects += update(&state, .resized(width: size.width, height: size.height))
+            }
+            for key in screen.keys() where key != .resize {
+                effects += update(&state, .key(key))
             }
             for event in inbox.drain() {
                 effects += update(&state, event)
@@ -85,12 +86,13 @@ public enum App {
         }
     }
 
-    /// SIGTERM and SIGHUP end the loop so the terminal is restored on the way out.
+    /// SIGTERM, SIGHUP and SIGQUIT end the loop so the terminal is restored on the way out;
+    /// SIGWINCH wakes it to take the new size.
     private static func watchSignals(_ inbox: Inbox) -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGHUP, SIGQUIT].map { number in
+        [SIGTERM, SIGHUP, SIGQUIT, SIGWINCH].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { inbox.terminate(number) }
+            source.setEventHandler { number == SIGWINCH ? inbox.windowChanged() : inbox.terminate(number) }
             source.resume()
             return source
         }

@@ -30,6 +30,8 @@ final class Inbox: @unchecked Sendable {
         wake()
     }
 
+    private var resized = false
+
     /// A signal asked the program to stop.
     func terminate(_ number: Int32) {
         lock.withLock { signal = number }
@@ -37,6 +39,19 @@ final class Inbox: @unchecked Sendable {
     }
 
     var terminatedBy: Int32? { lock.withLock { signal } }
+
+    /// The window changed size (SIGWINCH, which any thread may receive).
+    func windowChanged() {
+        lock.withLock { resized = true }
+        wake()
+    }
+
+    func takeResize() -> Bool {
+        lock.withLock {
+            defer { resized = false }
+            return resized
+        }
+    }
 
     private func wake() {
         var byte: UInt8 = 1

@@ -234,6 +234,14 @@ private struct Painter {
         for (offset, part) in hintLines.enumerated() where y + offset < height - 1 {
             line(part, y: y + offset, role: .dim)
         }
+        // The status bar may cut a long error; here it shows whole, trace id and all.
+        if let status = state.status, status.kind == .error {
+            y += hintLines.count + 1
+            for part in wrap(status.text, width - 2) where y < height - 1 {
+                line(part, y: y, role: .error)
+                y += 1
+            }
+        }
         if form.submitting { canvas.cursor = nil }
     }
 

@@ -252,10 +252,14 @@ import CtrlHubSandbox
         #expect(process.terminationStatus == 0)
     }
 
-    @Test func theDemoSignsInToItsOwnSandbox() throws {
-        let outcome = try run(["--demo"], environment: environment())
-        #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout.contains("DEMO"))
-        #expect(outcome.stdout.contains(SandboxServer.admin.email))
+    @Test(arguments: [nil, "dumb"])
+    func withoutAUsableTerminalTheUISaysWhatToSet(_ term: String?) throws {
+        var variables = environment()
+        variables["TERM"] = term
+        let outcome = try run(["--demo"], environment: variables)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("set TERM"))
+        #expect(outcome.stderr.split(separator: "\n").count == 1, "one sentence")
+        #expect(outcome.stdout.isEmpty, "no escape sequences were written")
     }
 }

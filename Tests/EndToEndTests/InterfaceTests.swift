@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import CtrlHubSandbox
+
+/// The UI as a person uses it: the built binary in tmux at 80x24 against a sandbox.
+@Suite(.serialized) struct InterfaceTests {
+    /// Opens the busiest person's records in the UI.
+    func openList(_ sandbox: CLISandbox) throws -> Tmux {
+        let tmux = try Tmux([], environment: sandbox.environment())
+        try tmux.wait(for: "Find a person")
+        try tmux.type("dylan")
+        try tmux.wait(for: sandbox.person.email)
+        try tmux.press("Enter")
+        try tmux.wait(for: "\(sandbox.completions.count) records")
+        return tmux
+    }
+
+    /// The selected row's record, found by the certificate the form shows.
+    func openForm(_ tmux: Tmux, _ sandbox: CLISandbox) throws -> SandboxCompletion {
+        try tmux.press("Enter")
+        let screen = try tmux.wait(for: "Certificate number")
+        let line = try #require(screen.split(separator: "\n").first { $0.contains("Certificate number") })
+        let shown = line.replacingOccurrences(of: "Certificate number", with: "").trimmingCharacters(in: .whitespaces)
+        return try #require(sandbox.completions.first { ($0.certificateNumber ?? "") == shown })
+    }
+
+    @Test func opensAPersonFiltersAndSorts() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        try tmux.press("/")
+        try tmux.type("nrswa")
+        let expected = sandbox.completions.filter { completion in
+            let title = sandbox.server.data.standards.first { $0.id == completion.standardID }?.title ?? ""
+            return [title, completion.providerName, completion.certificateNumber ?? ""].contains { $0.lowercased().contains("nrswa") }
+        }.count
+        let filtered = try tmux.wait(for: "\(expected) of \(sandbox.completions.count) match")
+        let rows = filtered.split(separator: "\n").dropFirst(3).dropLast().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("NRSWA") })
+        try tmux.press("Escape")
+        try tmux.wait(for: "sorted by expiry")
+        try tmux.press("s")
+        let sorted = try tmux.wait(for: "sorted by completed, newest first")
+        let dates = sorted.split(separator: "\n").dropFirst(3).dropLast().compactMap { line in
+            line.range(of: #"\d{4}-\d{2}-\d{2}"#, options: .regularExpression).map { String(line[$0]) }
+        }
+        #expect(dates.count >= 10)
+        #expect(dates == dates.sorted(by: >), "newest first")
+        try tmux.press("?")
+        let help = try tmux.wait(for: "Keys (any key closes this help)")
+        #expect(help.contains("filter on standard"))
+        try tmux.press("Escape")
+        try tmux.wait(for: "sorted by completed")
+        try tmux.press("q")
+        try tmux.wait(for: "[exit 0]")
+    }
+
+    @Test func editsSavesAndTheServerHasIt() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        let record = try openForm(tmux, sandbox)
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("CERT-E2E-1")
+        try tmux.press("Tab", "C-u")
+        try tmux.type("Acme Street Works Training")
+        try tmux.press("C-s")
+        let confirm = try tmux.wait(for: "Save these changes?")
+        #expect(confirm.contains("-> CERT-E2E-1"))
+        #expect(sandbox.requests("PUT").isEmpty, "nothing is sent before y")
+        try tmux.press("y")
+        try tmux.wait(for: "Saved")
+        let now = try #require(sandbox.server.completion(id: record.id))
+        #expect(now.certificateNumber == "CERT-E2E-1")
+        #expect(now.providerName == "Acme Street Works Training")
+        #expect(now.completedAt == record.completedAt, "an unchanged field goes back exactly")
+        #expect(now.expiresAt == record.expiresAt)
+        #expect(try tmux.screen().contains("CERT-E"), "the list shows the saved value")
+    }
+
+    @Test func anExpiryBeforeCompletionIsRefusedWithNothingSent() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        _ = try openForm(tmux, sandbox)
+        try tmux.press("Tab", "C-u")
+        try tmux.type("2001-01-01")
+        try tmux.press("Tab")
+        try tmux.wait(for: "the expiry date must be after the completion date")
+        try tmux.press("C-s")
+        try tmux.wait(for: "Not saved: fix the fields")
+        #expect(sandbox.requests("PUT").isEmpty)
+    }
+
+    @Test func aFailedSaveKeepsTheInputAndSaysWhy() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        let record = try openForm(tmux, sandbox)
+        sandbox.server.inject(.serverError, method: "PUT")
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("KEEP-ME-42")
+        try tmux.press("C-s")
+        try tmux.wait(for: "Save these changes?")
+        try tmux.press("y")
+        let screen = try tmux.wait(for: "trace id")
+        #expect(screen.contains("Not saved"))
+        #expect(screen.contains("KEEP-ME-42"), "the form is still open with the typed value")
+        #expect(sandbox.server.completion(id: record.id) == record)
+        // The same input saves once the server is well again.
+        try tmux.press("C-s")
+        try tmux.wait(for: "Save these changes?")
+        try tmux.press("y")
+        try tmux.wait(for: "Saved")
+        #expect(sandbox.server.completion(id: record.id)?.certificateNumber == "KEEP-ME-42")
+    }
+
+    @Test func resizingDuringTheFormKeepsTheInput() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        _ = try openForm(tmux, sandbox)
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("RESIZE-1")
+        for (width, height) in [(120, 40), (60, 16), (30, 8), (100, 30), (80, 24)] {
+            try tmux.resize(width: width, height: height)
+            if width < 40 { try tmux.wait(for: "terminal too small") }
+        }
+        try tmux.wait(for: "RESIZE-1")
+        try tmux.type("x")
+        try tmux.wait(for: "RESIZE-1x")
+    }
+
+    @Test func signsInThroughTheFormAndAFailureKeepsTheEmail() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try Tmux([], environment: sandbox.environment(token: nil))
+        try tmux.wait(for: "Sign in to")
+        try tmux.type(SandboxServer.admin.email)
+        try tmux.press("Tab")
+        try tmux.type("wrong")
+        try tmux.press("Enter")
+        let failed = try tmux.wait(for: "email or password is not right")
+        #expect(failed.contains(SandboxServer.admin.email))
+        #expect(!failed.contains("wrong"), "the password is never shown")
+        try tmux.type(SandboxServer.admin.password)
+        try tmux.press("Enter")
+        try tmux.wait(for: "Find a person")
+        try tmux.wait(for: SandboxServer.admin.email)
+    }
+
+    @Test func theDemoOpensTheUIOnItsOwnSandbox() throws {
+        let tmux = try Tmux(["--demo"], environment: environment())
+        let screen = try tmux.wait(for: "Find a person")
+        try tmux.wait(for: "DEMO")
+        #expect(screen.contains("TrainingDesk"))
+        try tmux.press("C-c")
+        try tmux.wait(for: "[exit 0]")
+    }
+}
+
+extension CLISandbox {
+    var completions: [SandboxCompletion] { server.data.completions.filter { $0.userID == person.id } }
+}

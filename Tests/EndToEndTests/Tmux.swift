@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// The built binary running in a real terminal emulator: tmux on a private socket, so tests
+/// never see each other's sessions or a developer's own.
+final class Tmux: @unchecked Sendable {
+    let socket = FileManager.default.temporaryDirectory.appendingPathComponent("td-tmux-\(UUID().uuidString.prefix(8))").path
+    let target = "td"
+
+    /// Starts `arguments` with exactly `environment` (plus a pinned TERM) at the given size.
+    init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24) throws {
+        var variables = environment
+        variables["TERM"] = variables["TERM"] ?? "xterm-256color"
+        let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
+        let command = "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; sleep 600"
+        try tmux(["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: socket)
+    }
+
+    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// Runs one tmux command and returns what it printed. Spawned directly with a close-on-exec
+    /// pipe: the tmux server that `new-session` starts would otherwise inherit the pipe's
+    /// write end, and reading to the end would wait for the server's whole life.
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw CancellationError() }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let words = ["tmux", "-S", socket] + arguments
+        var argv = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, &argv, environ)
+        close(ends[1])
+        defer { close(ends[0]) }
+        guard spawned == 0 else { throw CancellationError() }
+        // Only the client writes here, and it exits when done; the server's stdout is /dev/null.
+        var output = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(ends[0], &chunk, chunk.count)
+            if count <= 0 { break }
+            output += chunk[..<count]
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Key names as tmux knows them: "Enter", "Tab", "C-s", "Escape", "Down".
+    func press(_ keys: String...) throws { try tmux(["send-keys", "-t", target] + keys) }
+
+    /// Text typed literally.
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", target, "-l", text]) }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", target]) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", target, "-x", String(width), "-y", String(height)])
+    }
+
+    /// Waits until the screen shows `text` (or the deadline passes) and returns the screen.
+    @discardableResult
+    func wait(for text: String, timeout: TimeInterval = 15, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try wait(timeout: timeout, sourceLocation: sourceLocation, "\"\(text)\"") { $0.contains(text) }
+    }
+
+    @discardableResult
+    func wait(timeout: TimeInterval = 15, sourceLocation: SourceLocation = #_sourceLocation, _ what: String,
+              until condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("the screen never showed \(what); it shows:\n\(last)", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+}
