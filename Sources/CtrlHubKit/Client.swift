@@ -47,7 +47,12 @@ public struct ClientConfiguration: Sendable {
     static func check(_ url: URL) throws(CtrlHubError) {
         let scheme = url.scheme?.lowercased()
         guard let host = url.host, !host.isEmpty, scheme == "https" || scheme == "http" else {
-            throw CtrlHubError(.insecureURL(url.absoluteString))
+            throw CtrlHubError(.badURL(url.absoluteString, "it must be an http:// or https:// URL with a host"))
+        }
+        // Paths are appended to the base, so a query, fragment or credentials in it would end
+        // up in the wrong place, or in logs.
+        if url.query != nil || url.fragment != nil || url.user != nil || url.password != nil {
+            throw CtrlHubError(.badURL(url.absoluteString, "it must not carry a query, a fragment or credentials"))
         }
         if scheme == "http" && !isLoopback(host) { throw CtrlHubError(.insecureURL(url.absoluteString)) }
     }
@@ -62,6 +67,8 @@ public struct ClientConfiguration: Sendable {
 
 /// The Ctrl Hub API client shared by the terminal UI and the CLI. It knows nothing of either.
 public final class CtrlHubClient: Sendable {
+    public static let version = "0.2.0"
+
     public let configuration: ClientConfiguration
     public let token: SessionToken?
     private let transport: any HTTPTransport

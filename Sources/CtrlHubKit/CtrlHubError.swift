@@ -20,6 +20,8 @@ public struct CtrlHubError: Error, Equatable, Sendable, CustomStringConvertible 
         case malformed(String)
         /// A URL this client will not send a session token to.
         case insecureURL(String)
+        /// A URL that cannot be a Ctrl Hub base URL, and why.
+        case badURL(String, String)
     }
 
     public enum Transport: Equatable, Sendable {
@@ -54,7 +56,7 @@ public struct CtrlHubError: Error, Equatable, Sendable, CustomStringConvertible 
                 let text = problem.detail ?? problem.title ?? "is not valid"
                 return problem.field.map { "\($0): \(text)" } ?? text
             }
-            sentence = "The server rejected the change: " + (parts.isEmpty ? "no reason given." : Self.sentence(parts.joined(separator: "; ")))
+            sentence = "The server refused the request: " + (parts.isEmpty ? "no reason given." : Self.sentence(parts.joined(separator: "; ")))
         case .conflict(let detail):
             sentence = "The server reported a conflict" + Self.because(detail)
         case .rateLimited(let retryAfter):
@@ -75,6 +77,8 @@ public struct CtrlHubError: Error, Equatable, Sendable, CustomStringConvertible 
             sentence = "Could not reach the server: \(detail)"
         case .malformed(let detail):
             sentence = "The server's answer could not be understood: \(detail)"
+        case .badURL(let url, let reason):
+            sentence = "\(url) cannot be used: \(reason)."
         case .insecureURL(let url):
             sentence = "Refusing to send credentials over plain HTTP to \(url); use https:// (plain http is allowed only for loopback addresses)."
         }

@@ -48,22 +48,29 @@ public protocol HTTPTransport: Sendable {
 /// URLSession with no cache, no cookies and no redirects: a redirect would carry the
 /// session token to wherever the server points.
 public final class URLSessionTransport: HTTPTransport {
-    private let session: URLSession
-    private let tasks: TaskTable
+    private let reads: (URLSession, TaskTable)
 
-    public init() {
+    public init() { reads = URLSessionTransport.makeSession() }
+
+    deinit { reads.0.invalidateAndCancel() }
+
+    private static func makeSession() -> (URLSession, TaskTable) {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        tasks = TaskTable()
-        session = URLSession(configuration: configuration, delegate: tasks, delegateQueue: nil)
+        configuration.httpAdditionalHeaders = ["User-Agent": "TrainingDesk/\(CtrlHubClient.version)"]
+        let tasks = TaskTable()
+        return (URLSession(configuration: configuration, delegate: tasks, delegateQueue: nil), tasks)
     }
 
-    deinit { session.invalidateAndCancel() }
-
     public func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(CtrlHubError) -> HTTPResponse {
+        // A request with a body goes on a connection of its own: when a server drops a reused
+        // connection under a PUT or POST, libcurl stalls instead of failing, so the loss (and
+        // the retry it allows) would only show at the timeout.
+        let (session, tasks) = request.body == nil ? reads : URLSessionTransport.makeSession()
+        defer { if request.body != nil { session.finishTasksAndInvalidate() } }
         var urlRequest = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout + 5)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
@@ -71,7 +78,7 @@ public final class URLSessionTransport: HTTPTransport {
         let task = session.dataTask(with: urlRequest)
         // URLSession on Linux does not honour timeoutInterval reliably (under 1 s it fails at
         // once), so the deadline is ours and URLSession's own is only a later backstop.
-        let deadline = DispatchWorkItem { [tasks] in tasks.finish(task, .failure(CtrlHubError(.transport(.timeout)))) }
+        let deadline = DispatchWorkItem { tasks.finish(task, .failure(CtrlHubError(.transport(.timeout)))) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
         defer { deadline.cancel() }
         let result: Result<HTTPResponse, CtrlHubError> = await withTaskCancellationHandler {

@@ -78,6 +78,11 @@ public final class SandboxServer: Sendable {
         store.withLock { $0.faults.append(FaultRule(fault, method: method, path: path, count: count)) }
     }
 
+    /// Forgets every fault not yet used.
+    public func clearFaults() {
+        store.withLock { $0.faults.removeAll() }
+    }
+
     /// Revokes every session, the pre-issued ones too; signing in again works.
     public func expireSessions() {
         store.withLock { $0.sessions.removeAll() }

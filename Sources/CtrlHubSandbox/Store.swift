@@ -204,6 +204,10 @@ extension Store {
             try store.updateCompletion(call)
         },
         .write("POST", "/_sandbox/faults", session: false) { store, call throws(Failure) in try store.addFault(call) },
+        .write("DELETE", "/_sandbox/faults", session: false) { store, _ in
+            store.faults.removeAll()
+            return .empty(204)
+        },
         .write("POST", "/_sandbox/expire-sessions", session: false) { store, _ in
             store.sessions.removeAll()
             return .empty(204)

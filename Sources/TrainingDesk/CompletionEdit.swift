@@ -199,6 +199,10 @@ public struct CompletionRules: Sendable {
     /// server might use), and no control characters.
     static func cleanText(_ text: String) -> Result<String, InputProblem> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // What a decoder leaves for bytes that were not UTF-8: saving it would lose the text.
+        if trimmed.unicodeScalars.contains("\u{FFFD}") {
+            return .failure(InputProblem("the text is not valid UTF-8 (was it typed or pasted in another encoding?)"))
+        }
         if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
             return .failure(InputProblem("control characters are not allowed"))
         }

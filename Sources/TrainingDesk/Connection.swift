@@ -18,8 +18,16 @@ public struct Connection: Sendable {
 
     private static func url(_ text: String?) throws(CtrlHubError) -> URL? {
         guard let text, !text.isEmpty else { return nil }
-        guard let url = URL(string: text), url.host != nil else { throw CtrlHubError(.insecureURL(text)) }
+        guard let url = URL(string: text), url.host != nil else {
+            throw CtrlHubError(.badURL(text, "it is not a URL such as https://api.ctrl-hub.com"))
+        }
         return url
+    }
+
+    /// `https://host/` and `https://host` are the same API.
+    static func sameBase(_ a: String, _ b: String) -> Bool {
+        func bare(_ text: String) -> String { text.hasSuffix("/") ? String(text.dropLast()) : text }
+        return bare(a) == bare(b)
     }
 
     /// `api.example.com` signs in at `auth.example.com`; any other host (a sandbox) serves both.
@@ -35,8 +43,12 @@ public struct Connection: Sendable {
     /// has not expired.
     public func session(store: SessionStore, environment: [String: String] = ProcessInfo.processInfo.environment,
                         now: Date = Date()) throws(StoreError) -> SessionToken? {
-        if let token = environment["CTRLHUB_SESSION_TOKEN"], !token.isEmpty { return SessionToken(token) }
-        guard let stored = try store.load(), stored.apiURL == configuration.apiURL.absoluteString, !stored.isExpired(now: now) else {
+        // A stray space or CR from a pasted token would make an invalid header.
+        if let token = environment["CTRLHUB_SESSION_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty {
+            return SessionToken(token)
+        }
+        guard let stored = try store.load(), Connection.sameBase(stored.apiURL, configuration.apiURL.absoluteString),
+              !stored.isExpired(now: now) else {
             return nil
         }
         return stored.token

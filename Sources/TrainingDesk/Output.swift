@@ -29,9 +29,11 @@ public enum Output {
     }
 
     /// RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
+    /// A field a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
     public static func csv(_ headers: [String], _ rows: [[String]]) -> String {
         func field(_ text: String) -> String {
-            let clean = TerminalText.clean(text)
+            var clean = TerminalText.clean(text)
+            if let first = clean.first, "=+-@".contains(first) { clean = "'" + clean }
             guard clean.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || clean.hasPrefix(" ") || clean.hasSuffix(" ") else {
                 return clean
             }

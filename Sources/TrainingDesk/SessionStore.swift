@@ -84,6 +84,9 @@ func checkPrivate(_ path: String, mode wanted: mode_t) throws(StoreError) {
         throw StoreError(message: "Cannot read \(path): \(String(cString: strerror(errno))).")
     }
     let mode = info.st_mode & 0o777
+    if info.st_mode & S_IFMT == S_IFLNK {
+        throw StoreError(message: "\(path) is a symbolic link; refusing to follow it. Remove it and sign in again.")
+    }
     if info.st_uid != geteuid() {
         throw StoreError(message: "\(path) belongs to another user; refusing to use it. Remove it and sign in again.")
     }

@@ -27,7 +27,7 @@ struct Failure: Error {
         switch error.kind {
         case .invalidCredentials, .unauthorised: exit = .notSignedIn
         case .notFound: exit = .notFound
-        case .insecureURL: exit = .usage
+        case .insecureURL, .badURL: exit = .usage
         default: exit = .failure
         }
         message = error.message
@@ -56,8 +56,8 @@ struct CLI {
             case "logout": try await logout(rest)
             case "completions": try await completions(rest)
             case "sandbox": try await sandbox(rest)
-            case "help", "--help", "-h": print(Help.main, terminator: "")
-            case "--version": print("trainingdesk \(Help.version)")
+            case "help", "--help", "-h": try emit(Help.main)
+            case "--version": try emit("trainingdesk \(CtrlHubClient.version)\n")
             default: try await interface(words)
             }
             return Exit.ok.rawValue
@@ -96,14 +96,14 @@ struct CLI {
                 }),
                 "api_url": .string(client.configuration.apiURL.absoluteString),
             ]
-            printJSON(body)
+            try printJSON(body)
         } else {
-            print(Output.record([
+            try emit(Output.record([
                 ("Signed in as", "\(me.user.displayName) <\(me.user.email)>"),
                 ("Organisation", me.organisations.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")),
                 ("Timezone", me.user.timezone ?? "not set"),
                 ("API", client.configuration.apiURL.absoluteString),
-            ]), terminator: "")
+            ]))
         }
     }
 
@@ -131,21 +131,33 @@ struct CLI {
     }
 
     private func logout(_ words: [String]) async throws {
-        let arguments = try parse(words, help: Help.logout, values: connectionOptions)
+        let arguments = try parse(words, help: Help.logout, values: [])
         try arguments.none()
-        let connection = try connect(arguments)
         let stored: StoredSession?
-        do { stored = try store.load() } catch { throw Failure(.failure, error.message) }
+        do { stored = try store.load() } catch {
+            // A damaged or unsafe file is still removed: the person asked to be signed out.
+            try? store.delete()
+            throw Failure(.failure, "\(error.message) It was deleted; the server was not told.")
+        }
         guard let stored else { throw Failure(.notSignedIn, "Not signed in: there is no stored session.") }
-        let client = makeClient(connection, token: stored.token, arguments)
+        // The token goes back only to the host it came from, whatever is configured now.
         var revokeError: CtrlHubError?
-        do { try await client.logout() } catch { revokeError = error }
-        // The local file goes whatever the server said: the person asked to be signed out here.
+        do {
+            guard let api = URL(string: stored.apiURL), let auth = URL(string: stored.authURL) else {
+                throw CtrlHubError(.badURL(stored.authURL, "the stored session names no usable host"))
+            }
+            let client = CtrlHubClient(configuration: try ClientConfiguration(apiURL: api, authURL: auth), token: stored.token)
+            try await client.logout()
+        } catch let error as CtrlHubError where error.kind != .unauthorised {
+            revokeError = error
+        } catch {
+            // 401: the server had already ended it.
+        }
         do { try store.delete() } catch { throw Failure(.failure, error.message) }
         if let revokeError {
             throw Failure(.failure, "Signed out locally, but the server was not told: \(revokeError.message)")
         }
-        printError("Signed out.")
+        printError("Signed out of \(stored.authURL).")
     }
 
     private func completions(_ words: [String]) async throws {
@@ -155,7 +167,7 @@ struct CLI {
         case "list": try await listCompletions(rest)
         case "show": try await showCompletion(rest)
         case "update": try await updateCompletion(rest)
-        case "--help", "-h", "help": print(Help.completions, terminator: "")
+        case "--help", "-h", "help": try emit(Help.completions)
         default: throw UsageError(message: sub.isEmpty ? "missing subcommand (list, show or update)" : "unknown subcommand '\(sub)'")
         }
     }
@@ -165,6 +177,7 @@ struct CLI {
         try arguments.none()
         let format = try arguments.format(["table", "json", "csv"])
         guard let person = arguments.values["user"], !person.isEmpty else { throw UsageError(message: "--user is required") }
+        if !person.contains("@") { try checkID(person, "--user") }
         let (client, connection) = try signedIn(arguments)
         let me = try await call { try await client.whoami() }
         let userID = try await resolveUser(person, client: client, connection: connection, me: me)
@@ -172,10 +185,10 @@ struct CLI {
         let rules = CompletionRules(zone: displayZone(profile: me.user.timezone, environment: environment))
         let views = completions.map { CompletionView($0, rules: rules) }
         switch format {
-        case "json": printJSON(.array(views.map(\.json)))
-        case "csv": print(Output.csv(CompletionView.csvHeaders, views.map(\.csvCells)), terminator: "")
+        case "json": try printJSON(.array(views.map(\.json)))
+        case "csv": try emit(Output.csv(CompletionView.csvHeaders, views.map(\.csvCells)))
         default:
-            print(Output.table(CompletionView.headers, views.map(\.cells)), terminator: "")
+            try emit(Output.table(CompletionView.headers, views.map(\.cells)))
             printError("\(completions.count) completion\(completions.count == 1 ? "" : "s")")
         }
     }
@@ -183,18 +196,20 @@ struct CLI {
     private func showCompletion(_ words: [String]) async throws {
         let arguments = try parse(words, help: Help.completionsShow, values: connectionOptions.union(["format"]))
         let id = try arguments.one("completion id")
+        try checkID(id, "the completion id")
         let format = try arguments.format(["table", "json"])
         let (client, _) = try signedIn(arguments)
         let me = try await call { try await client.whoami() }
         let completion = try await call { try await client.completion(id: id) }
         let view = CompletionView(completion, rules: CompletionRules(zone: displayZone(profile: me.user.timezone, environment: environment)))
-        if format == "json" { printJSON(view.json) } else { print(Output.record(view.recordPairs), terminator: "") }
+        if format == "json" { try printJSON(view.json) } else { try emit(Output.record(view.recordPairs)) }
     }
 
     private func updateCompletion(_ words: [String]) async throws {
         let arguments = try parse(words, help: Help.completionsUpdate,
                                   values: connectionOptions.union(["completed", "expires", "certificate", "provider", "format"]))
         let id = try arguments.one("completion id")
+        try checkID(id, "the completion id")
         let format = try arguments.format(["table", "json"])
         let none = { (text: String?) in text.map { $0.lowercased() == "none" ? "" : $0 } }
         let edit = CompletionEdit(completed: arguments.values["completed"], expires: none(arguments.values["expires"]),
@@ -219,9 +234,16 @@ struct CLI {
             printError("Nothing changed: the record already has those values.")
             return
         }
-        let updated = try await call { try await client.updateCompletion(id: id, attributes) }
+        let updated: Completion
+        do {
+            updated = try await client.updateCompletion(id: id, attributes)
+        } catch where error.kind == .transport(.timeout) || error.kind == .transport(.connectionLost) {
+            throw Failure(.failure, "\(error.message) The change may or may not have been saved; check with `trainingdesk completions show \(id)`.")
+        } catch {
+            throw Failure(error)
+        }
         let view = CompletionView(updated, rules: rules)
-        if format == "json" { printJSON(view.json) } else { print(Output.record(view.recordPairs), terminator: "") }
+        if format == "json" { try printJSON(view.json) } else { try emit(Output.record(view.recordPairs)) }
         printError("Saved completion \(id).")
     }
 
@@ -236,17 +258,22 @@ struct CLI {
         let arguments = try parse(words, help: Help.sandbox, values: ["host", "port"])
         try arguments.none()
         guard let port = UInt16(arguments.values["port"] ?? "0") else { throw UsageError(message: "--port must be 0 to 65535") }
+        // Its accounts and tokens are public: it must not be reachable from other machines.
+        let host = arguments.values["host"] ?? "127.0.0.1"
+        guard host.hasPrefix("127."), host.split(separator: ".").count == 4 else {
+            throw UsageError(message: "--host must be a loopback address (127.x.x.x): the sandbox's demo tokens are public")
+        }
         let server = SandboxServer()
         let url: URL
-        do { url = try server.start(host: arguments.values["host"] ?? "127.0.0.1", port: port) } catch {
+        do { url = try server.start(host: host, port: port) } catch {
             throw Failure(.failure, "The sandbox could not start: \(error)")
         }
-        print("sandbox listening on \(url.absoluteString)")
+        var lines = ["sandbox listening on \(url.absoluteString)"]
         for account in [SandboxServer.admin, SandboxServer.viewer] {
-            print("  \(account.canWrite ? "administrator" : "viewer (read-only)"): \(account.email) / \(account.password)  token \(account.token)")
+            lines.append("  \(account.canWrite ? "administrator" : "viewer (read-only)"): \(account.email) / \(account.password)  token \(account.token)")
         }
-        print("  try: CTRLHUB_API_URL=\(url.absoluteString) CTRLHUB_SESSION_TOKEN=\(SandboxServer.admin.token) trainingdesk whoami")
-        fflush(nil)
+        lines.append("  try: CTRLHUB_API_URL=\(url.absoluteString) CTRLHUB_SESSION_TOKEN=\(SandboxServer.admin.token) \(CommandLine.arguments[0]) whoami")
+        try emit(lines.joined(separator: "\n") + "\n")
         await waitForTermination()
         server.stop()
     }
@@ -300,7 +327,7 @@ struct CLI {
 
     private func parse(_ words: [String], help: String, values: Set<String>, flags: Set<String> = []) throws -> Arguments {
         if words.contains("--help") || words.contains("-h") {
-            print(help, terminator: "")
+            try emit(help)
             throw Done()
         }
         return try Arguments(words, values: values, flags: flags.union(["verbose"]))
@@ -338,11 +365,13 @@ struct CLI {
         return (makeClient(connection, token: token, arguments), connection)
     }
 
-    /// An email is looked up among the organisation's members; anything else is taken as an id.
+    /// An email is looked up among the organisation's members; an id must be one of them.
     private func resolveUser(_ person: String, client: CtrlHubClient, connection: Connection, me: Me) async throws -> String {
-        guard person.contains("@") else { return person }
         guard let org = connection.org ?? me.organisations.first?.id else {
-            throw Failure(.notFound, "You belong to no organisation, so \(person) cannot be looked up; pass the person's id instead.")
+            throw Failure(.notFound, "You belong to no organisation, so \(person) cannot be looked up.")
+        }
+        guard person.contains("@") else {
+            return try await call { try await client.member(org: org, id: person) }.id
         }
         let matches = try await call { try await client.members(org: org, search: person) }
         guard let user = matches.first(where: { $0.email.caseInsensitiveCompare(person) == .orderedSame }) else {
@@ -352,6 +381,15 @@ struct CLI {
     }
 
     /// Client errors become the CLI's failures, with their exit status.
+    /// Ids are UUIDs or similar: letters, digits, `-` and `_`. Anything else is a mistake, and
+    /// must not reach a filter expression.
+    private func checkID(_ id: String, _ what: String) throws {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        guard !id.isEmpty, id.count <= 64, id.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw UsageError(message: "\(what) '\(id)' is not an id (letters, digits, - and _ only)")
+        }
+    }
+
     private func call<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as CtrlHubError { throw Failure(error) }
     }
@@ -365,12 +403,27 @@ struct Quiet: Error {
     let status: Int32
 }
 
+/// One sentence on stderr, cleaned: it may quote the server or the person's own input.
+/// Best effort: there is nowhere left to report a failure to write it.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((TerminalText.clean(message) + "\n").utf8))
 }
 
-func printJSON(_ value: JSON) {
-    FileHandle.standardOutput.write(value.serialized(pretty: true) + Data("\n".utf8))
+/// Writes to stdout; a full disk or a closed pipe is a failure a script must see.
+func emit(_ text: String) throws {
+    try emit(Data(text.utf8))
+}
+
+func emit(_ data: Data) throws {
+    do {
+        try FileHandle.standardOutput.write(contentsOf: data)
+    } catch {
+        throw Failure(.failure, "Could not write the output: \(String(cString: strerror(errno))).")
+    }
+}
+
+func printJSON(_ value: JSON) throws {
+    try emit(value.serialized(pretty: true) + Data("\n".utf8))
 }
 
 /// Blocks until SIGINT or SIGTERM.

@@ -10,14 +10,19 @@ func readSecret(prompt: String) -> String? {
     let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
     guard tty >= 0 else { return readLine(strippingNewline: true) }
     defer { close(tty) }
-    var saved = termios()
-    guard tcgetattr(tty, &saved) == 0 else { return readLine(strippingNewline: true) }
-    var quiet = saved
+    guard tcgetattr(tty, &savedTerminal) == 0 else { return readLine(strippingNewline: true) }
+    promptTerminal = tty
+    var quiet = savedTerminal
     quiet.c_lflag &= ~tcflag_t(ECHO)
     quiet.c_lflag |= tcflag_t(ECHONL)
     _ = prompt.withCString { write(tty, $0, strlen($0)) }
+    let stops = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    for number in stops { signal(number, restoreAndDie) }
     tcsetattr(tty, TCSAFLUSH, &quiet)
-    defer { tcsetattr(tty, TCSAFLUSH, &saved) }
+    defer {
+        tcsetattr(tty, TCSAFLUSH, &savedTerminal)
+        for number in stops { signal(number, SIG_DFL) }
+    }
     var bytes: [UInt8] = []
     var byte: UInt8 = 0
     while read(tty, &byte, 1) == 1 {
@@ -30,4 +35,16 @@ func readSecret(prompt: String) -> String? {
 func readLine(prompt: String) -> String? {
     FileHandle.standardError.write(Data(prompt.utf8))
     return readLine(strippingNewline: true)
+}
+
+// What a signal during the prompt needs, kept where a signal handler can reach it.
+nonisolated(unsafe) private var savedTerminal = termios()
+nonisolated(unsafe) private var promptTerminal: Int32 = -1
+
+/// Ctrl-C at the password prompt must not leave the terminal without echo. Only
+/// async-signal-safe calls: restore the settings, then die of the same signal.
+private func restoreAndDie(_ number: Int32) {
+    tcsetattr(promptTerminal, TCSAFLUSH, &savedTerminal)
+    signal(number, SIG_DFL)
+    raise(number)
 }

@@ -132,7 +132,8 @@ import Testing
 
 @Suite struct SecurityTests {
     @Test func plainHTTPIsRefusedExceptOnLoopback() throws {
-        for url in ["http://api.ctrl-hub.com", "http://10.0.0.1:8080", "http://127.0.0.1.evil.test", "ftp://127.0.0.1"] {
+        for url in ["http://api.ctrl-hub.com", "http://10.0.0.1:8080", "http://127.0.0.1.evil.test", "ftp://127.0.0.1",
+                    "https://api.ctrl-hub.com/?x=1", "https://user:pw@api.ctrl-hub.com", "https://api.ctrl-hub.com/#f"] {
             #expect(throws: CtrlHubError.self, "\(url)") {
                 try ClientConfiguration(apiURL: URL(string: url)!, authURL: URL(string: "https://auth.ctrl-hub.com")!)
             }

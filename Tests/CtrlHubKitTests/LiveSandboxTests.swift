@@ -210,6 +210,18 @@ final class LiveSandbox: @unchecked Sendable {
         #expect(live.server.completion(id: stored.id)?.providerName == "Retried Ltd")
     }
 
+    @Test func aDroppedPutIsRetriedAtOnce() async throws {
+        let live = try LiveSandbox()
+        let stored = live.someCompletion
+        let client = try live.client()
+        var attributes = try await client.completion(id: stored.id).attributes
+        attributes.certificateNumber = "AFTER-DROP"
+        live.server.inject(.drop, method: "PUT")
+        _ = try await client.updateCompletion(id: stored.id, attributes)
+        #expect(live.requests("PUT").count == 2)
+        #expect(live.server.completion(id: stored.id)?.certificateNumber == "AFTER-DROP")
+    }
+
     @Test func aSilentServerTimesOut() async throws {
         let live = try LiveSandbox()
         live.server.inject(.delay(seconds: 3), method: "GET", count: 1)

@@ -68,6 +68,29 @@ import CtrlHubSandbox
         #expect(!FileManager.default.fileExists(atPath: environment["XDG_STATE_HOME"]! + "/trainingdesk/session.json"))
     }
 
+    @Test func logoutRevokesOnlyAtTheHostTheSessionCameFrom() throws {
+        let home = try CLISandbox(), elsewhere = try CLISandbox()
+        var variables = home.environment(token: nil)
+        _ = try run(["login", "--email", SandboxServer.admin.email], environment: variables, input: SandboxServer.admin.password + "\n")
+        variables["CTRLHUB_API_URL"] = elsewhere.url.absoluteString
+        let logout = try run(["logout"], environment: variables)
+        #expect(logout.status == 0, "\(logout.stderr)")
+        #expect(home.requests("DELETE").count == 1)
+        #expect(elsewhere.server.requests().isEmpty, "the token never went to the other host")
+    }
+
+    @Test func aDamagedSessionFileIsRefusedAndLogoutRemovesIt() throws {
+        let sandbox = try CLISandbox()
+        let variables = sandbox.environment(token: nil)
+        let directory = variables["XDG_STATE_HOME"]! + "/trainingdesk"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        FileManager.default.createFile(atPath: directory + "/session.json", contents: Data("garbage".utf8), attributes: [.posixPermissions: 0o600])
+        #expect(try run(["whoami"], environment: variables).status == 4)
+        let logout = try run(["logout"], environment: variables)
+        #expect(logout.stderr.contains("damaged"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/session.json"))
+    }
+
     @Test func verboseLogsRequestsButNeverTheToken() throws {
         let sandbox = try CLISandbox()
         let outcome = try sandbox.run(["completions", "list", "--user", sandbox.person.email, "--verbose", "--format", "json"])
@@ -117,6 +140,7 @@ import CtrlHubSandbox
     @Test func anUnknownPersonOrRecordIsExit5() throws {
         let sandbox = try CLISandbox()
         #expect(try sandbox.run(["completions", "list", "--user", "nobody@nowhere.test"]).status == 5)
+        #expect(try sandbox.run(["completions", "list", "--user", "00000000-0000-4000-8000-000000000000"]).status == 5)
         #expect(try sandbox.run(["completions", "show", "00000000-0000-4000-8000-000000000000"]).status == 5)
     }
 
@@ -130,6 +154,32 @@ import CtrlHubSandbox
         let table = try sandbox.run(["completions", "show", record.id])
         #expect(table.stdout.contains("Training standard:"))
         #expect(table.stdout.contains(sandbox.person.email))
+    }
+
+    @Test func aFullDiskIsAFailureNotACrash() throws {
+        let sandbox = try CLISandbox()
+        for format in ["table", "csv", "json"] {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["completions", "list", "--user", sandbox.person.id, "--format", format]
+            process.environment = sandbox.environment()
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 1, "\(format): \(message)")
+            #expect(message.contains("Could not write the output"))
+        }
+    }
+
+    @Test func textFromTheServerInAnErrorIsCleaned() throws {
+        let sandbox = try CLISandbox()
+        let outcome = try sandbox.run(["completions", "update", sandbox.record.id, "--provider", "x\u{1B}[2Jy"])
+        #expect(outcome.status == 3)
+        #expect(!outcome.stderr.contains("\u{1B}"))
     }
 
     @Test func aServerFailureGivesItsTraceID() throws {
@@ -220,7 +270,10 @@ import CtrlHubSandbox
     }
 
     @Test(arguments: [["whoami", "--bogus"], ["completions", "list"], ["completions", "frobnicate"], ["completions", "show"],
-                      ["completions", "update", "x"], ["completions", "list", "--user", "a", "--format", "xml"], ["login", "--password", "pw"]])
+                      ["completions", "update", "x"], ["completions", "list", "--user", "a", "--format", "xml"], ["login", "--password", "pw"],
+                      ["completions", "list", "--user", "x),eq(user,y"], ["completions", "show", ""], ["completions", "show", "../x"],
+                      ["whoami", "--api-url", "ftp://127.0.0.1"], ["whoami", "--api-url", "http://127.0.0.1:9/?a=b"],
+                      ["sandbox", "--host", "0.0.0.0"]])
     func badUsageIsExit2(_ arguments: [String]) throws {
         let outcome = try run(arguments, environment: environment(["CTRLHUB_SESSION_TOKEN": "x", "CTRLHUB_API_URL": "http://127.0.0.1:9"]))
         #expect(outcome.status == 2, "\(arguments): \(outcome.stderr)")

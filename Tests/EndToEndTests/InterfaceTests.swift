@@ -143,6 +143,17 @@ import CtrlHubSandbox
         try tmux.wait(for: SandboxServer.admin.email)
     }
 
+    @Test func ctrlCAtThePasswordPromptGivesTheTerminalBack() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try Tmux(["login", "--email", SandboxServer.admin.email], environment: sandbox.environment(token: nil),
+                            then: "stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo' | sed 's/^/[stty /;s/$/]/'")
+        try tmux.wait(for: "Password for")
+        try tmux.press("C-c")
+        let screen = try tmux.wait(for: "[stty ")
+        #expect(screen.contains("[exit 130]"))
+        #expect(screen.contains("[stty echo]"), "echo is back on")
+    }
+
     @Test func theDemoOpensTheUIOnItsOwnSandbox() throws {
         let tmux = try Tmux(["--demo"], environment: environment())
         let screen = try tmux.wait(for: "Find a person")

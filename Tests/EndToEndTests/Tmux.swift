@@ -7,12 +7,13 @@ final class Tmux: @unchecked Sendable {
     let socket = FileManager.default.temporaryDirectory.appendingPathComponent("td-tmux-\(UUID().uuidString.prefix(8))").path
     let target = "td"
 
-    /// Starts `arguments` with exactly `environment` (plus a pinned TERM) at the given size.
-    init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24) throws {
+    /// Starts `arguments` with exactly `environment` (plus a pinned TERM) at the given size;
+    /// `then` is a shell command run after the program exits, on the same terminal.
+    init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24, then: String = "") throws {
         var variables = environment
         variables["TERM"] = variables["TERM"] ?? "xterm-256color"
         let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
-        let command = "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; sleep 600"
+        let command = "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; \(then.isEmpty ? "" : then + ";") sleep 600"
         try tmux(["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command])
     }
 

@@ -91,6 +91,7 @@ import CtrlHubKit
         #expect(problems(CompletionEdit(certificate: String(repeating: "e\u{301}", count: 128))).map(\.field) == [.certificate])
         #expect(problems(CompletionEdit(provider: "Evil\u{1B}[2J")).map(\.field) == [.provider])
         #expect(problems(CompletionEdit(certificate: "A\u{202E}B")).map(\.field) == [.certificate])
+        #expect(problems(CompletionEdit(provider: "Caf\u{FFFD} Ltd")).first?.message.contains("not valid UTF-8") == true)
     }
 
     @Test func everyProblemIsReportedAtOnce() {

@@ -85,6 +85,11 @@ import CtrlHubKit
         #expect(text.contains("…"))
     }
 
+    @Test func csvDisarmsSpreadsheetFormulas() {
+        let text = Output.csv(["a"], [["=HYPERLINK(\"http://x\")"], ["+1"], ["@SUM(A1)"], ["-2"], ["plain=1"]])
+        #expect(text == "a\r\n\"'=HYPERLINK(\"\"http://x\"\")\"\r\n'+1\r\n'@SUM(A1)\r\n'-2\r\nplain=1\r\n")
+    }
+
     @Test func csvQuotesWhatNeedsIt() {
         let text = Output.csv(["a", "b", "c"], [["O'Brien, Seán", "say \"hi\"", "plain"], ["line\nbreak", " pad", "\u{9B}31m"]])
         #expect(text == "a,b,c\r\n\"O'Brien, Seán\",\"say \"\"hi\"\"\",plain\r\nline\u{FFFD}break,\" pad\",\u{FFFD}\r\n")
