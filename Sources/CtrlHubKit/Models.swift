@@ -94,6 +94,11 @@ public struct User: Sendable, Equatable, Identifiable {
 public struct Me: Sendable, Equatable {
     public let user: User
     public let organisations: [Organisation]
+
+    public init(user: User, organisations: [Organisation]) {
+        self.user = user
+        self.organisations = organisations
+    }
 }
 
 /// The four attributes a completion PUT carries, as the exact strings the server gave or the

@@ -281,7 +281,7 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
         switch state.rules.apply(form.edit, to: form.completion.attributes) {
         case .invalid:
             form.check(state.rules, all: true)
-            return message(&state, "Not saved: fix the fields marked in red.", .error)
+            return message(&state, "Not saved: fix the fields marked !", .error)
         case .valid(let attributes):
             form.problems = [:]
             let changes = fields.compactMap { field -> Overlay.Change? in

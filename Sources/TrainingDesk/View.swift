@@ -61,9 +61,9 @@ private struct Painter {
         canvas.clear(row: y, role: .status)
         var session = ""
         if let info = state.session {
-            session = (info.demo ? "DEMO " : "") + info.me.user.email
+            // The host first: it is short and says which Ctrl Hub this is when the rest is cut.
+            session = (info.demo ? "DEMO " : "") + info.host + " · " + info.me.user.email
             if let organisation = info.organisation { session += " · " + organisation.name }
-            session += " · " + info.host
         } else if state.demo {
             session = "DEMO"
         }
@@ -234,8 +234,8 @@ private struct Painter {
         for (offset, part) in hintLines.enumerated() where y + offset < height - 1 {
             line(part, y: y + offset, role: .dim)
         }
-        // The status bar may cut a long error; here it shows whole, trace id and all.
-        if let status = state.status, status.kind == .error {
+        // The status bar may cut a long error; then it shows here whole, trace id and all.
+        if let status = state.status, status.kind == .error, TerminalText.width(status.text) > width * 11 / 20 {
             y += hintLines.count + 1
             for part in wrap(status.text, width - 2) where y < height - 1 {
                 line(part, y: y, role: .error)
@@ -260,7 +260,7 @@ private struct Painter {
 
     mutating func line(_ text: String, y: Int, x: Int = 1, role: Role = .normal) {
         guard y > 0, y < height - 1 else { return }
-        canvas.put(text, x: x, y: y, role: role, limit: width - x - 1)
+        canvas.put(TerminalText.truncate(text, to: width - x - 1), x: x, y: y, role: role)
     }
 
     mutating func help() {

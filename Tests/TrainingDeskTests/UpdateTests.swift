@@ -1,0 +1,358 @@
+import Foundation
+import Testing
+import CtrlHubKit
+import Terminal
+@testable import TrainingDesk
+
+@Suite struct StartAndPickerTests {
+    @Test func aLoadedSessionOpensThePickerAndSearchesAfterAPause() {
+        var state = State(width: 80, height: 24, now: World.now)
+        let effects = update(&state, .sessionLoaded(.success(World.session)))
+        #expect(state.mode == .picker)
+        #expect(effects == [.after(0.25, .searchDue(generation: 1))])
+        #expect(update(&state, .searchDue(generation: 1)) == [.searchMembers("", org: "org-1")])
+    }
+
+    @Test func typingSearchesOnlyAfterTheLastKey() {
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        World.type(&state, "sea")
+        #expect(state.picker.generation == 4)
+        #expect(update(&state, .searchDue(generation: 2)).isEmpty, "a pause that was interrupted searches nothing")
+        #expect(update(&state, .searchDue(generation: 4)) == [.searchMembers("sea", org: "org-1")])
+        _ = update(&state, .membersLoaded(query: "se", .success(World.others)))
+        #expect(state.picker.results.isEmpty, "an answer to an older query is ignored")
+        _ = update(&state, .membersLoaded(query: "sea", .success([World.others[1]])))
+        #expect(state.picker.results.map(\.id) == ["u-2"])
+    }
+
+    @Test func upDownAndEnterOpenAPerson() {
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .membersLoaded(query: "", .success(World.others)))
+        _ = World.press(&state, .down, .down, .up, .down, .down, .down, .down)
+        #expect(state.picker.selection == 3, "clamped at the last person")
+        let effects = World.press(&state, .enter)
+        #expect(state.mode == .list)
+        #expect(state.list?.person.id == "u-4")
+        #expect(effects == [.loadCompletions(userID: "u-4")])
+    }
+
+    @Test func aPersonNamedAtStartOpensDirectly() {
+        var state = State(width: 80, height: 24, now: World.now)
+        state.wantedPerson = "wang.fang@kestrel-utilities.test"
+        #expect(update(&state, .sessionLoaded(.success(World.session))) == [.loadPerson("wang.fang@kestrel-utilities.test", org: "org-1")])
+        #expect(update(&state, .personLoaded(.success(World.person))) == [.loadCompletions(userID: "u-1")])
+        #expect(state.mode == .list)
+    }
+
+    @Test func aRejectedStoredSessionAsksToSignIn() {
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.failure(CtrlHubError(.unauthorised))))
+        #expect(state.mode == .signIn)
+        var unreachable = State(width: 80, height: 24, now: World.now)
+        _ = update(&unreachable, .sessionLoaded(.failure(CtrlHubError(.transport(.refused)))))
+        #expect(unreachable.startupError?.contains("connection refused") == true)
+        #expect(update(&unreachable, .key(.character("q"))) == [.quit])
+    }
+
+    @Test func signInSendsTheCredentialsAndAFailureKeepsTheEmail() {
+        var state = State(width: 80, height: 24, now: World.now)
+        state.mode = .signIn
+        World.type(&state, "admin@demo.trainingdesk.test")
+        _ = World.press(&state, .tab)
+        World.type(&state, "pw")
+        let effects = World.press(&state, .enter)
+        #expect(effects == [.signIn(email: "admin@demo.trainingdesk.test", password: "pw")])
+        _ = update(&state, .signedIn(.failure(CtrlHubError(.invalidCredentials))))
+        #expect(state.signIn.email.text == "admin@demo.trainingdesk.test")
+        #expect(state.signIn.password.text.isEmpty)
+        #expect(state.status?.kind == .error)
+        _ = update(&state, .signedIn(.success(World.session)))
+        #expect(state.mode == .picker)
+    }
+}
+
+@Suite struct ListTests {
+    @Test func sortsByExpirySoonestFirstWithNoExpiryLast() {
+        let state = World.listState()
+        #expect(state.list?.rows.map { state.list!.all[$0].id } == ["c-1", "c-2", "c-4", "c-3"])
+    }
+
+    @Test func movesWithArrowsJKPagesAndEnds() {
+        var state = World.listState()
+        _ = World.press(&state, .character("j"), .down)
+        #expect(state.list?.selection == 2)
+        _ = World.press(&state, .character("k"))
+        #expect(state.list?.selection == 1)
+        _ = World.press(&state, .character("G"))
+        #expect(state.list?.selection == 3)
+        _ = World.press(&state, .character("g"))
+        #expect(state.list?.selection == 0)
+        _ = World.press(&state, .end, .up, .home, .pageDown)
+        #expect(state.list?.selection == 3, "a page down past the end stops at the last")
+        _ = World.press(&state, .pageUp)
+        #expect(state.list?.selection == 0)
+    }
+
+    @Test func filtersOnStandardProviderAndCertificate() {
+        var state = World.listState()
+        _ = World.press(&state, .character("/"))
+        World.type(&state, "ambulance")
+        #expect(state.list?.rows.count == 1)
+        _ = World.press(&state, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace, .backspace)
+        World.type(&state, "eusr")
+        #expect(state.list?.selected?.id == "c-4")
+        _ = World.press(&state, .enter)
+        #expect(state.list?.filtering == false)
+        #expect(state.list?.rows.count == 1, "Enter keeps the filter")
+        _ = World.press(&state, .character("/"), .escape)
+        #expect(state.list?.rows.count == 4, "Esc clears it")
+        #expect(state.list?.filter.text == "")
+    }
+
+    @Test func sCyclesTheSortAndKeepsTheSelection() {
+        var state = World.listState()
+        _ = World.press(&state, .character("j"))
+        let selected = state.list?.selected?.id
+        _ = World.press(&state, .character("s"))
+        #expect(state.list?.sort == .completedNewest)
+        #expect(state.list?.rows.map { state.list!.all[$0].id } == ["c-4", "c-2", "c-1", "c-3"])
+        #expect(state.list?.selected?.id == selected)
+        _ = World.press(&state, .character("s"))
+        #expect(state.list?.sort == .standardAZ)
+        #expect(state.list?.rows.first.map { state.list!.all[$0].id } == "c-2")
+        _ = World.press(&state, .character("s"))
+        #expect(state.list?.sort == .expirySoonest)
+    }
+
+    @Test func otherKeysReloadPickHelpAndQuit() {
+        var state = World.listState()
+        #expect(World.press(&state, .character("r")) == [.loadCompletions(userID: "u-1")])
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
+        #expect(World.press(&state, .character("?")).isEmpty)
+        #expect(state.overlay == .help)
+        _ = World.press(&state, .character("x"))
+        #expect(state.overlay == nil, "any key closes help")
+        _ = World.press(&state, .character("p"))
+        #expect(state.mode == .picker)
+        _ = World.press(&state, .escape)
+        #expect(state.mode == .list, "Esc goes back to the open list")
+        #expect(World.press(&state, .character("q")) == [.quit])
+        #expect(World.press(&state, .control("c")) == [.quit])
+    }
+
+    @Test func aFailedLoadSaysWhyAndKeepsWhatWasShown() {
+        var state = World.listState()
+        _ = World.press(&state, .character("r"))
+        _ = update(&state, .completionsLoaded(userID: "u-1", .failure(CtrlHubError(.server(status: 503), traceID: "abc"))))
+        #expect(state.list?.all.count == 4)
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.contains("abc") == true)
+    }
+
+    @Test func namesFromTheServerAreCleanedOnArrival() {
+        var state = World.listState()
+        let hostile = User(id: "u-9", email: "x@y.test", firstName: "Evil\u{1B}]0;owned\u{07}", lastName: "\u{202E}Name")
+        _ = update(&state, .membersLoaded(query: state.picker.query.text, .success([hostile])))
+        let name = state.picker.results.first?.displayName ?? ""
+        #expect(!name.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
+    }
+}
+
+@Suite struct FormTests {
+    @Test func opensWithTheCurrentValuesInTheZone() {
+        let state = World.formState()
+        #expect(state.mode == .form)
+        let form = state.form!
+        #expect(form.completion.id == "c-1")
+        #expect(form.text(.completed) == "2021-06-01")
+        #expect(form.text(.expires) == "2026-06-01")
+        #expect(form.text(.certificate) == "SMSTS-0042")
+        #expect(!form.changed)
+    }
+
+    @Test func tabAndArrowsMoveBetweenFields() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        #expect(state.form?.focus == .certificate)
+        _ = World.press(&state, .backTab)
+        #expect(state.form?.focus == .expires)
+        _ = World.press(&state, .down, .down, .down)
+        #expect(state.form?.focus == .completed, "wraps round")
+        _ = World.press(&state, .up)
+        #expect(state.form?.focus == .provider)
+    }
+
+    @Test func editingKeysWorkAtTheCursor() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .home, .delete, .end, .backspace, .left)
+        World.type(&state, "王")
+        #expect(state.form?.text(.certificate) == "MSTS-00王4")
+        _ = World.press(&state, .control("u"))
+        #expect(state.form?.text(.certificate) == "")
+    }
+
+    @Test func aFieldIsCheckedWhenLeftAndEverythingOnSave() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .control("u"))
+        World.type(&state, "2020-01-01")
+        #expect(state.form?.problems.isEmpty == true, "not while typing")
+        _ = World.press(&state, .tab)
+        #expect(state.form?.problems[.expires]?.contains("after the completion date") == true)
+        let effects = World.press(&state, .control("s"))
+        #expect(state.overlay == nil, "nothing to confirm while a field is invalid")
+        #expect(!effects.contains { if case .save = $0 { return true } else { return false } })
+        #expect(state.status?.kind == .error)
+    }
+
+    @Test func savingNothingSaysSoAndSendsNothing() {
+        var state = World.formState()
+        let effects = World.press(&state, .control("s"))
+        #expect(state.overlay == nil)
+        #expect(state.status?.text.contains("Nothing changed") == true)
+        #expect(!effects.contains { if case .save = $0 { return true } else { return false } })
+    }
+
+    @Test func saveConfirmsEachChangeThenSendsTheExactRecord() throws {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .control("u"))
+        World.type(&state, "SMSTS-0043")
+        _ = World.press(&state, .control("s"))
+        guard case .confirm(let changes, let attributes)? = state.overlay else {
+            Issue.record("no confirmation")
+            return
+        }
+        #expect(changes == [Overlay.Change(field: .certificate, old: "SMSTS-0042", new: "SMSTS-0043")])
+        #expect(attributes.completedAt == "2021-06-01T08:00:00.123Z", "unchanged fields go back exactly")
+        _ = World.press(&state, .character("n"))
+        #expect(state.overlay == nil)
+        #expect(state.form?.text(.certificate) == "SMSTS-0043", "n keeps everything typed")
+        _ = World.press(&state, .control("s"))
+        let effects = World.press(&state, .character("y"))
+        #expect(effects.contains(.save(id: "c-1", attributes)))
+        #expect(state.form?.submitting == true)
+        #expect(state.status?.kind == .busy)
+    }
+
+    @Test func whileSavingKeysStillWorkButTheTextIsHeld() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        World.type(&state, "X")
+        _ = World.press(&state, .control("s"), .character("y"))
+        _ = World.press(&state, .tab)
+        #expect(state.form?.focus == .provider, "moving still works")
+        World.type(&state, "Z")
+        #expect(state.form?.text(.provider).hasSuffix("Z") == false)
+    }
+
+    @Test func aSuccessfulSaveClosesTheFormAndShowsTheServersValues() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .control("u"))
+        World.type(&state, "NEW-1")
+        _ = World.press(&state, .control("s"), .character("y"))
+        var saved = World.completions[0]
+        saved.attributes.certificateNumber = "NEW-1 (as stored)"
+        _ = update(&state, .saved(id: "c-1", .success(saved)))
+        #expect(state.mode == .list)
+        #expect(state.form == nil)
+        #expect(state.list?.all.first { $0.id == "c-1" }?.attributes.certificateNumber == "NEW-1 (as stored)")
+        #expect(state.status?.kind == .success)
+        #expect(state.status?.text.contains("SMSTS") == true)
+    }
+
+    @Test func aServerValidationErrorAppearsAtItsField() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .control("u"))
+        World.type(&state, "NEW-1")
+        _ = World.press(&state, .control("s"), .character("y"))
+        let refusal = CtrlHubError(.validation([APIErrorObject(status: "400", detail: "Certificate already used", field: "certificate_number")]))
+        _ = update(&state, .saved(id: "c-1", .failure(refusal)))
+        #expect(state.mode == .form)
+        #expect(state.form?.problems[.certificate] == "Certificate already used")
+        #expect(state.form?.text(.certificate) == "NEW-1")
+        #expect(state.form?.submitting == false)
+    }
+
+    @Test(arguments: [CtrlHubError(.server(status: 500), traceID: "trace123"), CtrlHubError(.transport(.timeout)),
+                      CtrlHubError(.unauthorised), CtrlHubError(.forbidden("Your role does not allow it"))])
+    func anyOtherFailureKeepsTheFormAndSaysWhy(_ error: CtrlHubError) {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .control("u"))
+        World.type(&state, "KEEP")
+        _ = World.press(&state, .control("s"), .character("y"))
+        _ = update(&state, .saved(id: "c-1", .failure(error)))
+        #expect(state.mode == .form)
+        #expect(state.form?.text(.certificate) == "KEEP")
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.contains(error.message) == true)
+    }
+
+    @Test func escapeAsksBeforeDiscarding() {
+        var state = World.formState()
+        _ = World.press(&state, .escape)
+        #expect(state.mode == .list, "nothing changed: closes at once")
+        _ = World.press(&state, .enter, .tab, .tab)
+        World.type(&state, "9")
+        _ = World.press(&state, .escape)
+        #expect(state.overlay == .discard)
+        _ = World.press(&state, .character("n"))
+        #expect(state.mode == .form)
+        #expect(state.form?.text(.certificate) == "SMSTS-00429")
+        _ = World.press(&state, .escape, .character("y"))
+        #expect(state.mode == .list)
+        #expect(state.form == nil)
+    }
+
+    @Test func ctrlCWithChangesAsksFirst() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        World.type(&state, "9")
+        #expect(World.press(&state, .control("c")).isEmpty)
+        #expect(state.overlay == .discard)
+        #expect(World.press(&state, .character("y")) == [.quit])
+    }
+
+    @Test func ctrlRSetsExpiryFromTheRenewalPeriod() {
+        var state = World.formState()
+        _ = World.press(&state, .control("u"))
+        World.type(&state, "31/01/2024")
+        _ = World.press(&state, .control("r"))
+        #expect(state.form?.text(.expires) == "2029-01-31")
+    }
+
+    @Test func aResizeKeepsEveryValue() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        World.type(&state, "-X")
+        let before = state.form
+        for (width, height) in [(200, 60), (40, 10), (1, 1), (0, 0), (80, 24)] {
+            _ = update(&state, .resized(width: width, height: height))
+            _ = view(state)
+        }
+        #expect(state.form == before)
+    }
+}
+
+@Suite struct HelpTests {
+    @Test(arguments: [Mode.list, .picker, .form, .signIn])
+    func helpShowsEveryBindingOfTheKeyTable(_ mode: Mode) {
+        var state = World.listState(width: 120, height: 40)
+        state.mode = mode
+        if mode == .form { _ = World.press(&state, .enter) }
+        state.overlay = .help
+        let screen = view(state).lines.joined(separator: "\n")
+        for binding in KeyTable.bindings(mode) {
+            #expect(screen.contains(binding.help), "\(binding.help)")
+            #expect(screen.contains(binding.keyNames), "\(binding.keyNames)")
+        }
+    }
+
+    @Test func theTableDrivesTheInput() {
+        for binding in KeyTable.bindings(.list) {
+            for key in binding.keys {
+                #expect(KeyTable.action(for: key, in: .list) == binding.action)
+            }
+        }
+    }
+}
