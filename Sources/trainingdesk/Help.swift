@@ -1,7 +1,5 @@
 /// The `--help` texts; docs/cli.md says the same at more length.
 enum Help {
-    static let version = "0.1.0"
-
     static let connection = """
       --api-url URL     Ctrl Hub API (env CTRLHUB_API_URL; default https://api.ctrl-hub.com)
       --auth-url URL    sign-in host (env CTRLHUB_AUTH_URL; default: the API host with api. -> auth.,
@@ -17,7 +15,8 @@ enum Help {
     trainingdesk: keep Ctrl Hub training records right, from a terminal.
 
     Usage:
-      trainingdesk [--demo]                       the terminal UI (--demo: on a built-in sandbox)
+      trainingdesk [--demo] [--user EMAIL|ID] [--theme NAME] [--date-format iso|uk]
+                                                  the terminal UI (--demo: on a built-in sandbox)
       trainingdesk whoami [--format table|json]
       trainingdesk login [--email EMAIL]          the password is read from the terminal
       trainingdesk logout
@@ -74,8 +73,8 @@ enum Help {
     static let completionsList = """
     trainingdesk completions list --user EMAIL|ID [--format table|json|csv]
 
-    Lists every training completion of one person (all pages). Dates are shown in the
-    person's profile timezone, else TZ, else UTC. Status is expired, expiring (within
+    Lists every training completion of one person (all pages). Dates are shown in your
+    profile timezone, else TZ, else UTC. Status is expired, expiring (within
     30 days), valid or no-expiry.
 
     \(connection)

@@ -154,13 +154,16 @@ import CtrlHubSandbox
         #expect(screen.contains("[stty echo]"), "echo is back on")
     }
 
-    @Test func theDemoOpensTheUIOnItsOwnSandbox() throws {
-        let tmux = try Tmux(["--demo"], environment: environment())
+    @Test func theDemoOpensTheUIOnItsOwnSandboxAndGivesTheTerminalBack() throws {
+        let tmux = try Tmux(["--demo"], environment: environment(),
+                            then: "stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon\\|-\\?echo' | tr '\\n' ' ' | sed 's/^/[stty /;s/ $/]/'")
         let screen = try tmux.wait(for: "Find a person")
         try tmux.wait(for: "DEMO")
         #expect(screen.contains("TrainingDesk"))
         try tmux.press("C-c")
-        try tmux.wait(for: "[exit 0]")
+        let after = try tmux.wait(for: "[stty ")
+        #expect(after.contains("[exit 0]"))
+        #expect(after.contains("[stty icanon echo]"), "cooked mode and echo are back")
     }
 }
 

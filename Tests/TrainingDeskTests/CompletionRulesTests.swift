@@ -56,6 +56,18 @@ import CtrlHubKit
         #expect(rules.day(of: summer.completedAt)?.description == "2025-07-01")
     }
 
+    @Test(arguments: ["Europe/London", "America/New_York", "Pacific/Auckland", "UTC"])
+    func aTypedDayReadsBackAsTheSameDayInItsZone(_ name: String) throws {
+        let rules = CompletionRules(zone: try #require(TimeZone(identifier: name)), now: now)
+        for typed in ["2025-01-10", "2025-07-01", "2025-03-30", "2025-10-26", "2025-04-06", "2025-09-28"] {
+            guard case .valid(let sent) = rules.apply(CompletionEdit(completed: typed, expires: ""), to: original) else {
+                Issue.record("\(typed) refused in \(name)")
+                continue
+            }
+            #expect(rules.day(of: sent.completedAt)?.description == typed, "\(typed) in \(name) sent as \(sent.completedAt)")
+        }
+    }
+
     @Test func completedIsRequiredAndNotInTheFuture() {
         #expect(problems(CompletionEdit(completed: "  ")) == [FieldProblem(field: .completed, message: "a completion date is required")])
         #expect(problems(CompletionEdit(completed: "2026-06-16")).map(\.field) == [.completed])
