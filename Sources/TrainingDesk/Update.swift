@@ -87,6 +87,8 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
 
 private func handle(_ key: Key, _ state: inout State) -> [Effect] {
     if key == .resize { return [] }
+    // An error stays until the person does something next.
+    if state.status?.kind == .error { state.status = nil }
     if let overlay = state.overlay { return handle(key, overlay: overlay, &state) }
     if state.startupError != nil { return key == .character("q") || key == .control("c") || key == .enter ? [.quit] : [] }
     if state.mode == .list, state.list?.filtering == true { return filterKey(key, &state) }

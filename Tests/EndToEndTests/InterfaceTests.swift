@@ -143,6 +143,17 @@ import CtrlHubSandbox
         try tmux.wait(for: SandboxServer.admin.email)
     }
 
+    @Test func anUnreachableAPIIsReportedOnANormalScreen() throws {
+        let sandbox = try CLISandbox()
+        let variables = sandbox.environment()
+        sandbox.server.stop()
+        let tmux = try Tmux([], environment: variables)
+        let screen = try tmux.wait(for: "could not start")
+        #expect(screen.contains("connection refused"))
+        try tmux.press("q")
+        try tmux.wait(for: "[exit 0]")
+    }
+
     @Test func ctrlCAtThePasswordPromptGivesTheTerminalBack() throws {
         let sandbox = try CLISandbox()
         let tmux = try Tmux(["login", "--email", SandboxServer.admin.email], environment: sandbox.environment(token: nil),

@@ -9,18 +9,27 @@ import Terminal
 @Suite struct SnapshotTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 
-    /// The text, the role of every cell, and how the mono theme draws each cell
-    /// (R reverse, B bold, U underline, D dim, . plain): what a colour and a mono terminal show.
+    /// The text, the role of every cell, then how two themes draw each cell: the default
+    /// theme's foreground colour (k r g y b m c w by ANSI number, upper case when reversed,
+    /// . for the terminal's own) and the mono theme's attribute (R reverse, B bold,
+    /// U underline, D dim, . plain). So a review sees what a colour and a mono terminal show.
     static func render(_ canvas: Canvas) throws -> String {
-        let (mono, warning) = Themes.choose("mono", environment: [:])
-        #expect(warning == nil)
-        let looks = (0..<canvas.height).map { y in
-            String(canvas.row(y).map { cell -> Character in
-                let look = mono.look(cell.role)
-                return look.reverse ? "R" : look.bold ? "B" : look.underline ? "U" : look.dim ? "D" : "."
-            })
+        let (mono, monoWarning) = Themes.choose("mono", environment: [:])
+        let (colour, colourWarning) = Themes.choose("default", environment: [:])
+        #expect(monoWarning == nil && colourWarning == nil)
+        func layer(_ letter: (Theme.Look) -> Character, _ theme: Theme) -> String {
+            (0..<canvas.height).map { y in String(canvas.row(y).map { letter(theme.look($0.role)) }) }.joined(separator: "\n")
         }
-        return canvas.snapshot + "--- mono ---\n" + looks.joined(separator: "\n") + "\n"
+        let colours = Array("krgybmcw")
+        let colourLayer = layer({ look in
+            guard let foreground = look.foreground else { return look.reverse ? "#" : "." }
+            let name = colours[foreground % 8]
+            return look.reverse ? Character(name.uppercased()) : name
+        }, colour)
+        let monoLayer = layer({ look in
+            look.reverse ? "R" : look.bold ? "B" : look.underline ? "U" : look.dim ? "D" : "."
+        }, mono)
+        return canvas.snapshot + "--- default theme ---\n" + colourLayer + "\n--- mono ---\n" + monoLayer + "\n"
     }
 
     func check(_ name: String, _ state: State, sourceLocation: SourceLocation = #_sourceLocation) throws {
