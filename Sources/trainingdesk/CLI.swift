@@ -69,7 +69,8 @@ struct CLI {
             printError(failure.message)
             return failure.exit.rawValue
         } catch let usage as UsageError {
-            printError("\(usage.message). See `trainingdesk \(command.hasPrefix("-") || command.isEmpty ? "" : command + " ")--help`.")
+            let known = ["whoami", "login", "logout", "completions", "sandbox"].contains(command)
+            printError("\(usage.message). See `trainingdesk \(known ? command + " " : "")--help`.")
             return Exit.usage.rawValue
         } catch {
             printError("\(error)")
@@ -282,7 +283,7 @@ struct CLI {
     /// its own sign-in form. `--demo` runs it on a sandbox inside this process.
     private func interface(_ words: [String]) async throws {
         let arguments = try parse(words, help: Help.main, values: connectionOptions.union(["user", "theme", "date-format"]), flags: ["demo"])
-        try arguments.none()
+        if let word = arguments.positionals.first { throw UsageError(message: "unknown command '\(word)'") }
         let config = try loadConfig()
         var options = AppOptions()
         options.person = arguments.values["user"]
