@@ -52,6 +52,7 @@ public final class Screen {
         keypad(window, true)
         nodelay(window, true)
         set_escdelay(50)
+        Screen.teachKeys()
         colour = theme.usesColour && has_colors()
         if colour {
             start_color()
@@ -61,10 +62,31 @@ public final class Screen {
         curs_set(0)
     }
 
-    /// Gives the terminal back as it was.
+    /// Gives the terminal back as it was. The screen is cleared first, so a terminal without
+    /// an alternate screen (vt100, linux) is not left showing the last frame.
     public func end() {
+        werase(window)
+        wrefresh(window)
         endwin()
         delscreen(screen)
+    }
+
+    /// Home, End and function keys as PuTTY, rxvt, the Linux console and tmux send them, which
+    /// the terminfo entry for TERM may not list. Without this they arrive as Esc and letters.
+    private static func teachKeys() {
+        let keys: [(String, Int32)] = [
+            ("\u{1B}[1~", KEY_HOME), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[H", KEY_HOME), ("\u{1B}OH", KEY_HOME),
+            ("\u{1B}[4~", KEY_END), ("\u{1B}[8~", KEY_END), ("\u{1B}[F", KEY_END), ("\u{1B}OF", KEY_END),
+            ("\u{1B}[3~", KEY_DC), ("\u{1B}[5~", KEY_PPAGE), ("\u{1B}[6~", KEY_NPAGE), ("\u{1B}[Z", KEY_BTAB),
+            ("\u{1B}[A", KEY_UP), ("\u{1B}[B", KEY_DOWN), ("\u{1B}[C", KEY_RIGHT), ("\u{1B}[D", KEY_LEFT),
+            ("\u{1B}OA", KEY_UP), ("\u{1B}OB", KEY_DOWN), ("\u{1B}OC", KEY_RIGHT), ("\u{1B}OD", KEY_LEFT),
+            ("\u{1B}[11~", KEY_F0 + 1), ("\u{1B}[12~", KEY_F0 + 2), ("\u{1B}[13~", KEY_F0 + 3), ("\u{1B}[14~", KEY_F0 + 4),
+            ("\u{1B}OP", KEY_F0 + 1), ("\u{1B}OQ", KEY_F0 + 2), ("\u{1B}OR", KEY_F0 + 3), ("\u{1B}OS", KEY_F0 + 4),
+            ("\u{1B}[[A", KEY_F0 + 1), ("\u{1B}[[B", KEY_F0 + 2),
+        ]
+        for (sequence, code) in keys where key_defined(sequence) == 0 {
+            define_key(sequence, code)
+        }
     }
 
     public var size: (width: Int, height: Int) {
@@ -117,10 +139,17 @@ public final class Screen {
         return self.size
     }
 
+    /// Outside a UTF-8 locale the program's own marks become ASCII; anything else the locale
+    /// cannot show becomes `?`.
     private func printable(_ character: String) -> String {
         if utf8 || character.allSatisfy(\.isASCII) { return character }
-        return character.isEmpty ? "" : "?"
+        if character.isEmpty { return "" }
+        return Screen.asciiMarks[character] ?? "?"
     }
+
+    private static let asciiMarks: [String: String] = [
+        "…": "~", "·": "-", "│": "|", "─": "-", "┌": "+", "┐": "+", "└": "+", "┘": "+", "•": "*", "\u{FFFD}": "?",
+    ]
 
     private func apply(_ role: Role) {
         let look = theme.look(role)
@@ -149,20 +178,52 @@ public final class Screen {
         return Int16(next)
     }
 
-    /// Every key waiting, without blocking.
+    /// Every key waiting, without blocking. An escape sequence ncurses did not know is
+    /// dropped whole rather than read as Esc and a few letters.
     public func keys() -> [Key] {
         var keys: [Key] = []
         var code: wint_t = 0
+        var sequence: [UInt32]?
         while true {
             let kind = wget_wch(window, &code)
             if kind == ERR { break }
             if kind == KEY_CODE_YES {
+                sequence = nil
                 if let key = Screen.functionKey(Int32(code)) { keys.append(key) }
-            } else if let scalar = Unicode.Scalar(UInt32(code)), let key = Key.fromCharacter(scalar) {
-                keys.append(key)
+                continue
             }
+            let value = UInt32(code)
+            if var pending = sequence {
+                pending.append(value)
+                sequence = Screen.sequenceGoesOn(pending) ? pending : nil
+                if sequence == nil, pending.count == 2, !Screen.introducers.contains(value) {
+                    // Esc then an ordinary key: Alt-key, read as the two keys.
+                    keys.append(.escape)
+                    if let scalar = Unicode.Scalar(value), let key = Key.fromCharacter(scalar) { keys.append(key) }
+                }
+                continue
+            }
+            if value == 27 {
+                sequence = [value]
+                continue
+            }
+            if let scalar = Unicode.Scalar(value), let key = Key.fromCharacter(scalar) { keys.append(key) }
         }
+        if sequence?.count == 1 { keys.append(.escape) }
         return keys
+    }
+
+    /// `[` (CSI) and `O` (SS3) after Esc start a sequence.
+    private static let introducers: Set<UInt32> = [0x5B, 0x4F]
+
+    /// Whether the bytes after Esc are still an unfinished CSI or SS3 sequence.
+    private static func sequenceGoesOn(_ bytes: [UInt32]) -> Bool {
+        guard bytes.count >= 2, introducers.contains(bytes[1]) else { return false }
+        if bytes.count == 2 { return true }
+        let last = bytes[bytes.count - 1]
+        if bytes[1] == 0x4F { return false }
+        // Parameters and intermediates go on; a final byte in 0x40-0x7E ends it.
+        return (0x20...0x3F).contains(last) || (bytes.count == 3 && last == 0x5B)
     }
 
     private static func functionKey(_ code: Int32) -> Key? {

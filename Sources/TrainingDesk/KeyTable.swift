@@ -28,12 +28,13 @@ public enum KeyTable {
                 Binding(keys: [.pageUp], action: .pageUp, help: "page up"),
                 Binding(keys: [.character("g"), .home], action: .top, help: "first record"),
                 Binding(keys: [.character("G"), .end], action: .bottom, help: "last record"),
-                Binding(keys: [.character("/")], action: .filter, help: "filter on standard, provider, certificate (Esc clears)"),
+                Binding(keys: [.character("/")], action: .filter, help: "filter on standard, provider, certificate"),
+                Binding(keys: [.escape], action: .cancel, help: "clear the filter"),
                 Binding(keys: [.character("s")], action: .sort, help: "next sort: expiry, completed, standard"),
                 Binding(keys: [.enter, .character("e")], action: .open, help: "edit the selected record"),
                 Binding(keys: [.character("r")], action: .reload, help: "reload from Ctrl Hub"),
                 Binding(keys: [.character("p")], action: .picker, help: "find another person"),
-                Binding(keys: [.character("?")], action: .help, help: "this help"),
+                Binding(keys: [.character("?"), .function(1)], action: .help, help: "this help"),
                 Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit"),
             ]
         case .picker:
@@ -49,7 +50,7 @@ public enum KeyTable {
             ] + editing("search by name or email")
         case .form:
             return [
-                Binding(keys: [.tab, .down], action: .nextField, help: "next field"),
+                Binding(keys: [.tab, .down, .enter], action: .nextField, help: "next field"),
                 Binding(keys: [.backTab, .up], action: .previousField, help: "previous field"),
                 Binding(keys: [.control("s")], action: .save, help: "save (asks to confirm)"),
                 Binding(keys: [.control("r")], action: .renew, help: "set Expires to Completed plus the renewal period"),

@@ -39,6 +39,11 @@ public struct PickerState: Equatable, Sendable {
     public var generation = 0
     /// The query the results belong to.
     public var answered: String?
+    /// Enter was pressed before the results for the query came: open the first one then.
+    public var openWhenAnswered = false
+
+    /// Results shown for an older query than the one typed: not to be chosen.
+    public var stale: Bool { answered != query.text }
 }
 
 public enum SortOrder: CaseIterable, Equatable, Sendable {

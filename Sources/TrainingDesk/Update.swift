@@ -16,6 +16,7 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
         return []
     case .sessionLoaded(.success(let session)), .signedIn(.success(let session)):
         state.session = session
+        if state.signIn.busy { state.status = nil }
         state.signIn.busy = false
         state.signIn.password = TextField(masked: true)
         guard state.mode == .starting || state.mode == .signIn else { return [] }
@@ -51,6 +52,10 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
             state.picker.results = users.map(cleaned)
             state.picker.selection = min(state.picker.selection, max(0, users.count - 1))
             state.picker.answered = query
+            if state.picker.openWhenAnswered, state.mode == .picker, let first = state.picker.results.first {
+                state.picker.openWhenAnswered = false
+                return open(first, &state)
+            }
             return []
         case .failure(let error):
             return message(&state, error.message, .error)
@@ -87,6 +92,10 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
 
 private func handle(_ key: Key, _ state: inout State) -> [Effect] {
     if key == .resize { return [] }
+    // Nothing can be seen to be changed on a screen too small to show it; only quitting works.
+    if state.width < minimumWidth || state.height < minimumHeight {
+        return key == .control("c") && state.form?.changed != true ? [.quit] : []
+    }
     // An error stays until the person does something next.
     if state.status?.kind == .error { state.status = nil }
     if let overlay = state.overlay { return handle(key, overlay: overlay, &state) }
@@ -164,6 +173,11 @@ private func pickerKey(_ key: Key, _ action: Action, _ state: inout State) -> [E
     case .pageDown: state.picker.selection = min(max(0, count - 1), state.picker.selection + page)
     case .pageUp: state.picker.selection = max(0, state.picker.selection - page)
     case .open:
+        // Results of an older query must not be opened by a quick Enter: wait for the answer.
+        if state.picker.stale {
+            state.picker.openWhenAnswered = true
+            return []
+        }
         guard state.picker.results.indices.contains(state.picker.selection) else { return [] }
         return open(state.picker.results[state.picker.selection], &state)
     case .cancel:
@@ -173,6 +187,7 @@ private func pickerKey(_ key: Key, _ action: Action, _ state: inout State) -> [E
         _ = state.picker.query.handle(key)
         if state.picker.query.text != before {
             state.picker.selection = 0
+            state.picker.openWhenAnswered = false
             return search(&state)
         }
     case .help: state.overlay = .help
@@ -200,8 +215,11 @@ private func filterKey(_ key: Key, _ state: inout State) -> [Effect] {
     case .escape:
         list.filter = TextField()
         list.filtering = false
-    case .enter, .down, .up, .tab:
+    case .enter, .tab:
         list.filtering = false
+    case .down, .up:
+        list.filtering = false
+        list.selection = key == .down ? min(max(0, list.rows.count - 1), list.selection + 1) : max(0, list.selection - 1)
     case .control("c"):
         return [.quit]
     default:
@@ -225,6 +243,10 @@ private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
     case .top: list.selection = 0
     case .bottom: list.selection = last
     case .filter: list.filtering = true
+    case .cancel:
+        guard !list.filter.text.isEmpty else { break }
+        list.filter = TextField()
+        list.arrange(keeping: list.selected?.id, rules: state.rules)
     case .sort:
         list.sort = list.sort.next
         list.arrange(keeping: list.selected?.id, rules: state.rules)
@@ -288,7 +310,12 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
             form.problems = [:]
             let changes = fields.compactMap { field -> Overlay.Change? in
                 guard form.text(field) != form.initial[field] else { return nil }
-                return Overlay.Change(field: field, old: form.initial[field] ?? "", new: form.text(field))
+                var new = form.text(field).trimmingCharacters(in: .whitespacesAndNewlines)
+                // A date as it will be saved, so 01/02 cannot be read as January or February.
+                if field == .completed || field == .expires, case .success(let day) = CompletionRules.parseDate(new) {
+                    new = state.dateStyle.show(day)
+                }
+                return Overlay.Change(field: field, old: form.initial[field] ?? "", new: new)
             }
             guard attributes != form.completion.attributes else {
                 return message(&state, "Nothing changed: nothing to save.", .info)

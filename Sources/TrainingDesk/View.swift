@@ -9,8 +9,10 @@ public let minimumHeight = 10
 public func view(_ state: State, ascii: Bool = false) -> Canvas {
     var canvas = Canvas(width: state.width, height: state.height)
     guard state.width >= minimumWidth, state.height >= minimumHeight else {
-        let notice = "terminal too small (need \(minimumWidth)x\(minimumHeight))"
-        canvas.put(notice, x: 0, y: max(0, state.height / 2), role: .error)
+        let notice = wrap("terminal too small (need \(minimumWidth)x\(minimumHeight))", state.width)
+        for (offset, line) in notice.enumerated() {
+            canvas.put(line, x: 0, y: max(0, state.height / 2 - notice.count / 2) + offset, role: .error)
+        }
         return canvas
     }
     var painter = Painter(canvas: canvas, state: state, ascii: ascii)
@@ -55,7 +57,8 @@ private struct Painter {
         canvas.put(help, x: width - TerminalText.width(help), y: 0, role: .title)
     }
 
-    /// Session, person and message on the last line, each cut to its share.
+    /// Session, person and message on the last line, each cut to its share; empty parts and
+    /// their separators are left out.
     mutating func statusBar() {
         let y = height - 1
         canvas.clear(row: y, role: .status)
@@ -73,20 +76,19 @@ private struct Painter {
             if !list.filter.text.isEmpty { person += " /" + list.filter.text }
         }
         let message = state.status?.text ?? ""
-        let messageCells = message.isEmpty ? 0 : min(TerminalText.width(message), width * 11 / 20)
-        let personCells = min(TerminalText.width(person), 28)
-        let separators = (person.isEmpty ? 0 : 3) + (message.isEmpty ? 0 : 3)
-        let sessionCells = max(0, width - 2 - messageCells - personCells - separators)
-        var x = 1
-        x += canvas.put(TerminalText.truncate(session, to: sessionCells), x: x, y: y, role: .status)
-        if !person.isEmpty {
-            x += canvas.put(" │ ", x: x, y: y, role: .status)
-            x += canvas.put(TerminalText.truncate(person, to: personCells), x: x, y: y, role: .status)
-        }
+        let personCells = min(TerminalText.width(person), max(12, width * 2 / 5))
+        let messageCells = message.isEmpty ? 0 : min(TerminalText.width(message), max(20, width - 2 - personCells - 3 - 18))
+        var parts: [(String, Role, Int)] = []
+        let room = width - 2 - messageCells - (message.isEmpty ? 0 : 3) - (person.isEmpty ? 0 : personCells + 3)
+        if !session.isEmpty, room > 0 { parts.append((session, .status, room)) }
+        if !person.isEmpty { parts.append((person, .status, personCells)) }
         if let status = state.status {
-            x += canvas.put(" │ ", x: x, y: y, role: .status)
-            let role: Role = status.kind == .error ? .error : (status.kind == .success ? .success : .status)
-            canvas.put(TerminalText.truncate(status.text, to: width - x - 1), x: x, y: y, role: role)
+            parts.append((status.text, status.kind == .error ? .error : (status.kind == .success ? .success : .status), messageCells))
+        }
+        var x = 1
+        for (index, part) in parts.enumerated() {
+            if index > 0 { x += canvas.put(" │ ", x: x, y: y, role: .status) }
+            x += canvas.put(TerminalText.truncate(part.0, to: min(part.2, width - x - 1)), x: x, y: y, role: part.1)
         }
     }
 
@@ -128,7 +130,7 @@ private struct Painter {
         for (offset, user) in picker.results.dropFirst(max(0, top)).prefix(rows).enumerated() {
             let y = 3 + offset
             let index = max(0, top) + offset
-            let role: Role = index == picker.selection ? .selected : .normal
+            let role: Role = picker.stale ? .dim : (index == picker.selection ? .selected : .normal)
             canvas.clear(row: y, role: role)
             canvas.put(" " + user.displayName, x: 0, y: y, role: role, limit: nameWidth + 1)
             canvas.put(user.email, x: nameWidth + 2, y: y, role: role, limit: width - nameWidth - 3)
@@ -140,8 +142,10 @@ private struct Painter {
     static func columns(_ width: Int) -> [Int] {
         let fixed = [10, 10, 14]
         let spare = max(0, width - 2 - fixed.reduce(0, +) - 5)
-        let standard = max(8, spare / 2)
-        let certificate = max(6, spare / 5)
+        // The certificate and provider are what gets corrected, so they get a fair share; the
+        // standard stops growing once most titles fit.
+        let standard = min(44, max(8, spare * 2 / 5))
+        let certificate = min(24, max(6, spare * 3 / 10))
         let provider = max(6, spare - standard - certificate)
         return [standard, 10, 10, 14, certificate, provider]
     }
@@ -205,38 +209,39 @@ private struct Painter {
 
     mutating func form() {
         guard let form = state.form else { return }
-        let roomy = height >= 18
+        // Rows per field: the field, then its message, then space, as far as the height allows.
+        let rowsPerField = height >= 20 ? 3 : (height >= 14 ? 2 : 1)
         line("Person:   \(form.person.displayName) <\(form.person.email)>", y: 1)
         var standard = "Standard: \(form.completion.standardTitle)"
         let months = form.completion.standard?.renewalPeriodMonths
         standard += months.map { " (renewed every \($0) months)" } ?? " (no renewal period)"
         line(standard, y: 2)
-        var y = roomy ? 4 : 3
+        var y = rowsPerField == 3 ? 4 : 3
+        let hintX = 22 + fieldWidth + 2
         for field in CompletionField.allCases {
-            let label = field == .expires ? "Expires" : field.label
-            self.field(label, form.fields[field] ?? TextField(), y: y, focused: form.focus == field, labelWidth: 20)
-            if field == .completed || field == .expires {
-                let hint = field == .expires ? "empty: no expiry" : "YYYY-MM-DD or DD/MM/YYYY"
-                if roomy || form.problems[field] == nil {
-                    canvas.put(hint, x: min(width - 1, 22 + fieldWidth + 2), y: y, role: .dim)
+            self.field(field.label, form.fields[field] ?? TextField(), y: y, focused: form.focus == field, labelWidth: 20)
+            let problem = form.problems[field].map { "! " + $0 }
+            if rowsPerField > 1, let problem {
+                for (offset, part) in wrap(problem, width - 23).prefix(rowsPerField - 1).enumerated() {
+                    line(part, y: y + 1 + offset, x: 22, role: .error)
                 }
             }
-            if let problem = form.problems[field] {
-                let at = roomy ? y + 1 : y
-                let x = roomy ? 22 : min(width - 1, 22 + fieldWidth + 2)
-                canvas.put("! " + problem, x: x, y: at, role: .error)
+            let side = rowsPerField == 1 ? problem : nil
+            let hint = field == .completed ? "YYYY-MM-DD or DD/MM/YYYY" : (field == .expires ? "empty: no expiry" : nil)
+            if let text = side ?? hint, width - hintX - 1 >= 10 {
+                line(text, y: y, x: hintX, role: side == nil ? .dim : .error)
             }
-            y += roomy ? 3 : 2
+            y += rowsPerField
         }
         var hints = "Ctrl-S save · Esc cancel · Tab next field"
-        if let months { hints += " · Ctrl-R Expires = Completed + \(months) months" }
-        let hintLines = wrap(hints, width - 2)
-        for (offset, part) in hintLines.enumerated() where y + offset < height - 1 {
-            line(part, y: y + offset, role: .dim)
+        if let months { hints += " · Ctrl-R expiry +\(months) months" }
+        for part in wrap(hints, width - 2) where y < height - 1 {
+            line(part, y: y, role: .dim)
+            y += 1
         }
         // The status bar may cut a long error; then it shows here whole, trace id and all.
-        if let status = state.status, status.kind == .error, TerminalText.width(status.text) > width * 11 / 20 {
-            y += hintLines.count + 1
+        if let status = state.status, status.kind == .error, TerminalText.width(status.text) > width / 2 {
+            y += 1
             for part in wrap(status.text, width - 2) where y < height - 1 {
                 line(part, y: y, role: .error)
                 y += 1
@@ -245,14 +250,15 @@ private struct Painter {
         if form.submitting { canvas.cursor = nil }
     }
 
-    var fieldWidth: Int { max(10, min(40, width - 22 - 28)) }
+    /// Wide enough for a date at any size; the hints beside it go first when space is short.
+    var fieldWidth: Int { max(12, min(40, width - 22 - 28)) }
 
     mutating func field(_ label: String, _ text: TextField, y: Int, focused: Bool, labelWidth: Int = 16) {
         guard y < height - 1 else { return }
         canvas.put(" " + label, x: 0, y: y, role: .label, limit: labelWidth)
         let x = labelWidth + 2
-        let cells = labelWidth == 20 ? fieldWidth : max(10, width - x - 2)
-        let visible = text.visible(in: cells - 1, following: focused)
+        let cells = min(width - x - 1, labelWidth == 20 ? fieldWidth : max(10, width - x - 2))
+        let visible = text.visible(in: focused ? cells - 1 : cells, following: focused)
         canvas.put(visible.text, x: x, y: y, role: focused ? .focus : .field, limit: cells)
         canvas.paint(x: x, y: y, width: cells, role: focused ? .focus : .field)
         if focused { canvas.cursor = (x + visible.cursor, y) }
@@ -273,10 +279,12 @@ private struct Painter {
 
     mutating func confirm(_ changes: [Overlay.Change]) {
         var lines = ["Save these changes?", ""]
+        // Old and new on lines of their own, wrapped: a long provider must not hide the new value.
+        let inner = max(20, width - 10)
         for change in changes {
-            let old = change.old.isEmpty ? "(none)" : change.old
-            let new = change.new.isEmpty ? "(none)" : change.new
-            lines.append("\(change.field.label): \(old) -> \(new)")
+            lines.append(change.field.label + ":")
+            lines += wrap("was  " + (change.old.isEmpty ? "(none)" : change.old), inner).map { "  " + $0 }
+            lines += wrap("->   " + (change.new.isEmpty ? "(none)" : change.new), inner).map { "  " + $0 }
         }
         lines += ["", "y: save    n or Esc: back to the form"]
         box(lines, role: .normal)

@@ -111,6 +111,25 @@ import CtrlHubSandbox
         #expect(sandbox.server.completion(id: record.id)?.certificateNumber == "KEEP-ME-42")
     }
 
+    @Test func homeAndEndFromOtherTerminalsMoveAndUnknownSequencesTypeNothing() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        _ = try openForm(tmux, sandbox)
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("MIDDLE")
+        for home in ["\u{1B}[1~", "\u{1B}[7~", "\u{1B}[H"] {
+            try tmux.type(home)
+            try tmux.type("<")
+        }
+        try tmux.type("\u{1B}[4~")
+        try tmux.type(">")
+        try tmux.type("\u{1B}[99;5~")
+        try tmux.type("\u{1B}[1;2Q")
+        let screen = try tmux.wait(for: "<<<MIDDLE>")
+        #expect(!screen.contains("~"))
+        #expect(screen.contains("edit a record"), "no Esc was seen: the form is still open")
+    }
+
     @Test func resizingDuringTheFormKeepsTheInput() throws {
         let sandbox = try CLISandbox()
         let tmux = try openList(sandbox)

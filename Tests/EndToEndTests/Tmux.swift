@@ -13,12 +13,16 @@ final class Tmux: @unchecked Sendable {
         var variables = environment
         variables["TERM"] = variables["TERM"] ?? "xterm-256color"
         let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
-        let command = "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; \(then.isEmpty ? "" : then + ";") sleep 600"
+        let command = "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; \(then.isEmpty ? "" : then + ";") sleep 120"
         try tmux(["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command])
+        server = pid_t(try tmux(["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
+    /// The tmux server, killed outright at the end: it would otherwise outlive the test run.
+    private var server: pid_t = 0
+
     deinit {
-        _ = try? tmux(["kill-server"])
+        if server > 0 { kill(server, SIGKILL) }
         try? FileManager.default.removeItem(atPath: socket)
     }
 

@@ -44,7 +44,7 @@ enum World {
     static func listState(width: Int = 80, height: Int = 24) -> State {
         var state = State(width: width, height: height, now: now, demo: true)
         _ = update(&state, .sessionLoaded(.success(session)))
-        state.picker.results = others
+        _ = update(&state, .membersLoaded(query: "", .success(others)))
         _ = update(&state, .key(.enter))
         _ = update(&state, .completionsLoaded(userID: person.id, .success(completions)))
         return state

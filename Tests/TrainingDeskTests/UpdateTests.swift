@@ -38,6 +38,19 @@ import Terminal
         #expect(effects == [.loadCompletions(userID: "u-4")])
     }
 
+    @Test func aQuickEnterWaitsForTheNewResultsInsteadOfOpeningAStaleRow() {
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .membersLoaded(query: "", .success(World.others)))
+        World.type(&state, "zoe")
+        #expect(World.press(&state, .enter).isEmpty, "the rows shown are for an older query")
+        #expect(state.mode == .picker)
+        #expect(view(state).row(3).allSatisfy { $0.role == .dim }, "stale rows are dimmed")
+        let effects = update(&state, .membersLoaded(query: "zoe", .success([World.others[3]])))
+        #expect(effects == [.loadCompletions(userID: "u-4")])
+        #expect(state.list?.person.id == "u-4")
+    }
+
     @Test func aPersonNamedAtStartOpensDirectly() {
         var state = State(width: 80, height: 24, now: World.now)
         state.wantedPerson = "wang.fang@kestrel-utilities.test"
@@ -109,6 +122,28 @@ import Terminal
         _ = World.press(&state, .character("/"), .escape)
         #expect(state.list?.rows.count == 4, "Esc clears it")
         #expect(state.list?.filter.text == "")
+    }
+
+    @Test func escClearsAnAcceptedFilterAndArrowsLeaveTheFilterLine() {
+        var state = World.listState()
+        _ = World.press(&state, .character("/"))
+        World.type(&state, "a")
+        _ = World.press(&state, .down)
+        #expect(state.list?.filtering == false)
+        #expect(state.list?.selection == 1, "Down leaves the filter line and moves")
+        _ = World.press(&state, .escape)
+        #expect(state.list?.filter.text == "")
+        #expect(state.list?.rows.count == 4)
+    }
+
+    @Test func keysDoNothingWhileTheTerminalIsTooSmall() {
+        var state = World.formState()
+        _ = update(&state, .resized(width: 30, height: 8))
+        _ = World.press(&state, .tab)
+        World.type(&state, "zz")
+        #expect(state.form?.focus == .completed)
+        #expect(state.form?.changed == false)
+        #expect(World.press(&state, .control("c")) == [.quit], "an unchanged form can still be quit")
     }
 
     @Test func sCyclesTheSortAndKeepsTheSelection() {
@@ -233,6 +268,18 @@ import Terminal
         #expect(effects.contains(.save(id: "c-1", attributes)))
         #expect(state.form?.submitting == true)
         #expect(state.status?.kind == .busy)
+    }
+
+    @Test func theConfirmationShowsADateAsItWillBeSaved() {
+        var state = World.formState()
+        _ = World.press(&state, .control("u"))
+        World.type(&state, "1/2/2021")
+        _ = World.press(&state, .control("s"))
+        guard case .confirm(let changes, _)? = state.overlay else {
+            Issue.record("no confirmation")
+            return
+        }
+        #expect(changes.first?.new == "2021-02-01")
     }
 
     @Test func whileSavingKeysStillWorkButTheTextIsHeld() {
