@@ -112,6 +112,8 @@ public enum Overlay: Equatable, Sendable {
     /// Save these changes? Each as (field, old, new).
     case confirm([Change], CompletionAttributes)
     case discard
+    /// The session ran out mid-work: sign in again over the current screen.
+    case signIn
 
     public struct Change: Equatable, Sendable {
         public let field: CompletionField
@@ -146,6 +148,8 @@ public struct State: Equatable, Sendable {
     public var demo: Bool
     /// A person named at start (`--user`), opened once the session is known.
     public var wantedPerson: String?
+    /// What the expired session interrupted, offered again after signing in.
+    public var resume: Resume?
     var messageCounter = 0
 
     public init(width: Int, height: Int, now: Date = Date(), dateStyle: DateStyle = .iso, demo: Bool = false) {
@@ -160,6 +164,13 @@ public struct State: Equatable, Sendable {
     public var zone: TimeZone { displayZone(profile: session?.me.user.timezone) }
 
     public var rules: CompletionRules { CompletionRules(zone: zone, now: now) }
+}
+
+/// Work interrupted by an expired session. Loads run again by themselves; a save is only
+/// offered again, behind its confirmation, so nothing is written without a yes.
+public enum Resume: Equatable, Sendable {
+    case effect(Effect)
+    case confirm(Overlay)
 }
 
 public enum DateStyle: String, Equatable, Sendable {

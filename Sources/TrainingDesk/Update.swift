@@ -19,6 +19,20 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
         if state.signIn.busy { state.status = nil }
         state.signIn.busy = false
         state.signIn.password = TextField(masked: true)
+        if state.overlay == .signIn {
+            state.overlay = nil
+            switch state.resume {
+            case .effect(let effect)?:
+                state.resume = nil
+                return message(&state, "Signed in again; carrying on.", .success) + [effect]
+            case .confirm(let confirm)?:
+                state.resume = nil
+                state.overlay = confirm
+                return message(&state, "Signed in again. Save now?", .info)
+            case nil:
+                return message(&state, "Signed in again.", .success)
+            }
+        }
         guard state.mode == .starting || state.mode == .signIn else { return [] }
         if let wanted = state.wantedPerson, let org = session.organisation?.id {
             state.wantedPerson = nil
@@ -41,6 +55,8 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
         return message(&state, error.message, .error)
     case .personLoaded(.success(let person)):
         return open(person, &state)
+    case .personLoaded(.failure(let error)) where error.kind == .unauthorised:
+        return expired(&state, resume: nil)
     case .personLoaded(.failure(let error)):
         state.mode = .picker
         return message(&state, error.message, .error) + search(&state)
@@ -57,6 +73,8 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
                 return open(first, &state)
             }
             return []
+        case .failure(let error) where error.kind == .unauthorised:
+            return expired(&state, resume: .effect(.searchMembers(query, org: state.session?.organisation?.id ?? "")))
         case .failure(let error):
             return message(&state, error.message, .error)
         }
@@ -72,6 +90,8 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
             state.list?.arrange(keeping: selectedID, rules: rules)
             state.list?.scroll(visible: rows)
             return []
+        case .failure(let error) where error.kind == .unauthorised:
+            return expired(&state, resume: .effect(.loadCompletions(userID: userID)))
         case .failure(let error):
             return message(&state, error.message, .error)
         }
@@ -130,6 +150,20 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
             return []
         default:
             return []
+        }
+    case .signIn:
+        switch key {
+        case .escape:
+            state.overlay = nil
+            state.resume = nil
+            state.signIn.busy = false
+            return message(&state, "Not signed in: nothing was sent, and everything typed is still here.", .info)
+        case .control("c"):
+            return [.quit]
+        default:
+            let moves: [Key] = [.tab, .backTab, .up, .down]
+            let action: Action = key == .enter ? .signIn : (moves.contains(key) ? .nextField : .edit)
+            return signInKey(key, action, &state)
         }
     case .discard:
         state.overlay = nil
@@ -308,19 +342,10 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
             return message(&state, "Not saved: fix the fields marked !", .error)
         case .valid(let attributes):
             form.problems = [:]
-            let changes = fields.compactMap { field -> Overlay.Change? in
-                guard form.text(field) != form.initial[field] else { return nil }
-                var new = form.text(field).trimmingCharacters(in: .whitespacesAndNewlines)
-                // A date as it will be saved, so 01/02 cannot be read as January or February.
-                if field == .completed || field == .expires, case .success(let day) = CompletionRules.parseDate(new) {
-                    new = state.dateStyle.show(day)
-                }
-                return Overlay.Change(field: field, old: form.initial[field] ?? "", new: new)
-            }
-            guard attributes != form.completion.attributes else {
+            guard attributes != form.completion.attributes, let confirm = confirmation(form, state) else {
                 return message(&state, "Nothing changed: nothing to save.", .info)
             }
-            state.overlay = .confirm(changes, attributes)
+            state.overlay = confirm
         }
     case .cancel:
         if form.changed {
@@ -341,6 +366,34 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
     default: break
     }
     return []
+}
+
+/// The confirmation for what the form would send, or nil when it would send nothing new.
+private func confirmation(_ form: FormState, _ state: State) -> Overlay? {
+    guard case .valid(let attributes) = state.rules.apply(form.edit, to: form.completion.attributes),
+          attributes != form.completion.attributes else { return nil }
+    let changes = CompletionField.allCases.compactMap { field -> Overlay.Change? in
+        guard form.text(field) != form.initial[field] else { return nil }
+        var new = form.text(field).trimmingCharacters(in: .whitespacesAndNewlines)
+        // A date as it will be saved, so 01/02 cannot be read as January or February.
+        if field == .completed || field == .expires, case .success(let day) = CompletionRules.parseDate(new) {
+            new = state.dateStyle.show(day)
+        }
+        return Overlay.Change(field: field, old: form.initial[field] ?? "", new: new)
+    }
+    return .confirm(changes, attributes)
+}
+
+/// A 401 mid-work: a sign-in dialog over the screen, with the email known, and the work to
+/// offer again afterwards. Everything on screen, the form included, stays as it is.
+private func expired(_ state: inout State, resume: Resume?) -> [Effect] {
+    state.resume = resume
+    state.overlay = .signIn
+    state.signIn.busy = false
+    state.signIn.password = TextField(masked: true)
+    if state.signIn.email.text.isEmpty, let email = state.session?.me.user.email { state.signIn.email = TextField(email) }
+    state.signIn.focusOnPassword = !state.signIn.email.text.isEmpty
+    return message(&state, "The session has expired: sign in again to carry on.", .error)
 }
 
 private func closeForm(_ state: inout State) {
@@ -373,6 +426,10 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
             closeForm(&state)
         }
         return message(&state, "Saved \(title) for \(state.list?.person.displayName ?? "the person").", .success)
+    case .failure(let error) where error.kind == .unauthorised:
+        state.form?.sent = nil
+        let again = state.form.flatMap { confirmation($0, state) }
+        return expired(&state, resume: again.map(Resume.confirm))
     case .failure(let error):
         if var form = state.form, form.completion.id == id {
             for problem in error.fieldProblems {

@@ -28,6 +28,7 @@ public func view(_ state: State, ascii: Bool = false) -> Canvas {
     case .help?: painter.help()
     case .confirm(let changes, _)?: painter.confirm(changes)
     case .discard?: painter.box(["Discard changes? (y/N)"], role: .warning)
+    case .signIn?: painter.signInDialog()
     case nil: break
     }
     painter.statusBar()
@@ -290,8 +291,23 @@ private struct Painter {
         box(lines, role: .normal)
     }
 
-    /// A framed box in the middle of the screen, cut to fit.
-    mutating func box(_ lines: [String], role: Role) {
+    /// Sign in again over whatever is on screen; the email is usually known already.
+    mutating func signInDialog() {
+        let fieldCells = max(10, min(40, width - 20))
+        let email = state.signIn.email.visible(in: fieldCells, following: !state.signIn.focusOnPassword)
+        let password = state.signIn.password.visible(in: fieldCells, following: state.signIn.focusOnPassword)
+        let lines = ["The session has expired. Sign in again to carry on;", "everything on screen stays as it is.", "",
+                     "Email:    " + email.text, "Password: " + password.text, "",
+                     state.signIn.busy ? "Signing in…" : "Enter: sign in   Tab: other field   Esc: cancel"]
+        let origin = box(lines, role: .normal)
+        let row = state.signIn.focusOnPassword ? 4 : 3
+        let column = state.signIn.focusOnPassword ? password.cursor : email.cursor
+        if origin.y + 1 + row < height - 1 { canvas.cursor = (origin.x + 2 + 10 + column, origin.y + 1 + row) }
+    }
+
+    /// A framed box in the middle of the screen, cut to fit; returns its top left corner.
+    @discardableResult
+    mutating func box(_ lines: [String], role: Role) -> (x: Int, y: Int) {
         let inner = min(width - 6, max(30, lines.map(TerminalText.width).max() ?? 0))
         let rows = min(height - 4, lines.count)
         let left = (width - inner - 4) / 2
@@ -304,6 +320,7 @@ private struct Painter {
         }
         canvas.put(glyphs[4] + String(repeating: glyphs[1], count: inner + 2) + glyphs[5], x: left, y: top + rows + 1, role: role)
         canvas.cursor = nil
+        return (left, top)
     }
 }
 

@@ -130,6 +130,27 @@ import CtrlHubSandbox
         #expect(screen.contains("edit a record"), "no Esc was seen: the form is still open")
     }
 
+    @Test func anExpiredSessionMidEditSignsInAgainAndTheSaveLands() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        let record = try openForm(tmux, sandbox)
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("AFTER-EXPIRY")
+        sandbox.server.expireSessions()
+        try tmux.press("C-s")
+        try tmux.wait(for: "Save these changes?")
+        try tmux.press("y")
+        let dialog = try tmux.wait(for: "Sign in again to carry on")
+        #expect(dialog.contains(SandboxServer.admin.email))
+        try tmux.type(SandboxServer.admin.password)
+        try tmux.press("Enter")
+        try tmux.wait(for: "Save now?")
+        #expect(sandbox.server.completion(id: record.id) == record, "nothing saved without a yes")
+        try tmux.press("y")
+        try tmux.wait(for: "Saved")
+        #expect(sandbox.server.completion(id: record.id)?.certificateNumber == "AFTER-EXPIRY")
+    }
+
     @Test func resizingDuringTheFormKeepsTheInput() throws {
         let sandbox = try CLISandbox()
         let tmux = try openList(sandbox)

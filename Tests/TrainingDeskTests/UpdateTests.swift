@@ -322,7 +322,7 @@ import Terminal
     }
 
     @Test(arguments: [CtrlHubError(.server(status: 500), traceID: "trace123"), CtrlHubError(.transport(.timeout)),
-                      CtrlHubError(.unauthorised), CtrlHubError(.forbidden("Your role does not allow it"))])
+                      CtrlHubError(.forbidden("Your role does not allow it"))])
     func anyOtherFailureKeepsTheFormAndSaysWhy(_ error: CtrlHubError) {
         var state = World.formState()
         _ = World.press(&state, .tab, .tab, .control("u"))
@@ -401,5 +401,68 @@ import Terminal
                 #expect(KeyTable.action(for: key, in: .list) == binding.action)
             }
         }
+    }
+}
+
+@Suite struct ExpiredSessionTests {
+    @Test func aSaveRefusedWith401OffersSignInThenTheSameSaveBehindItsConfirmation() throws {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .control("u"))
+        World.type(&state, "AFTER-401")
+        _ = World.press(&state, .control("s"))
+        guard case .confirm(_, let attributes)? = state.overlay else { throw CancellationError() }
+        _ = World.press(&state, .character("y"))
+        _ = update(&state, .saved(id: "c-1", .failure(CtrlHubError(.unauthorised))))
+        #expect(state.overlay == .signIn)
+        #expect(state.mode == .form)
+        #expect(state.form?.text(.certificate) == "AFTER-401", "the form survives")
+        #expect(state.signIn.email.text == World.admin.email, "the email is known")
+        World.type(&state, "secret")
+        #expect(state.form?.text(.certificate) == "AFTER-401", "typing goes to the dialog")
+        #expect(World.press(&state, .enter) == [.signIn(email: World.admin.email, password: "secret")])
+        let resumed = update(&state, .signedIn(.success(World.session)))
+        #expect(!resumed.contains { if case .save = $0 { return true } else { return false } }, "not without a yes")
+        guard case .confirm(_, let again)? = state.overlay else {
+            Issue.record("the save is offered again")
+            return
+        }
+        #expect(again == attributes)
+        #expect(World.press(&state, .character("y")).contains(.save(id: "c-1", attributes)))
+    }
+
+    @Test func cancellingTheSignInLeavesTheFormAsItWas() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        World.type(&state, "X")
+        let before = state.form
+        _ = World.press(&state, .control("s"), .character("y"))
+        _ = update(&state, .saved(id: "c-1", .failure(CtrlHubError(.unauthorised))))
+        _ = World.press(&state, .escape)
+        #expect(state.overlay == nil)
+        #expect(state.resume == nil)
+        #expect(state.form?.fields == before?.fields)
+        #expect(state.form?.submitting == false)
+    }
+
+    @Test func anInterruptedLoadRunsAgainBySelfAfterSigningIn() {
+        var state = World.listState()
+        _ = World.press(&state, .character("r"))
+        _ = update(&state, .completionsLoaded(userID: "u-1", .failure(CtrlHubError(.unauthorised))))
+        #expect(state.overlay == .signIn)
+        World.type(&state, "pw")
+        _ = World.press(&state, .enter)
+        #expect(update(&state, .signedIn(.success(World.session))).contains(.loadCompletions(userID: "u-1")))
+        #expect(state.overlay == nil)
+    }
+
+    @Test func aFailedSignInKeepsTheDialogOpen() {
+        var state = World.listState()
+        _ = update(&state, .completionsLoaded(userID: "u-1", .failure(CtrlHubError(.unauthorised))))
+        World.type(&state, "wrong")
+        _ = World.press(&state, .enter)
+        _ = update(&state, .signedIn(.failure(CtrlHubError(.invalidCredentials))))
+        #expect(state.overlay == .signIn)
+        #expect(state.status?.text.contains("email or password") == true)
+        #expect(state.signIn.password.text.isEmpty)
     }
 }
