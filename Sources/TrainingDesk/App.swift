@@ -12,6 +12,8 @@ public struct AppOptions: Sendable {
     public var organisation: String?
     /// Where a sign-in made in the UI is kept; nil keeps it in memory only.
     public var store: SessionStore?
+    /// Where unsaved edits are kept; nil keeps none (the demo).
+    public var drafts: DraftStore?
 
     public init() {}
 }
@@ -22,8 +24,8 @@ public enum App {
     /// Runs until the person quits; returns the exit status.
     public static func run(client: CtrlHubClient, options: AppOptions) -> Int32 {
         let inbox = Inbox()
-        let runner = Runner(client: client, inbox: inbox, store: options.store, demo: options.demo,
-                            organisation: options.organisation)
+        let runner = Runner(client: client, inbox: inbox, store: options.store, drafts: options.drafts,
+                            demo: options.demo, organisation: options.organisation)
         // Before the screen starts, so ncurses leaves SIGWINCH to us: in a threaded program its
         // own handler may run on a thread that is not the one waiting in poll().
         let signals = watchSignals(inbox)
@@ -60,7 +62,7 @@ public enum App {
                 runner.perform(effect)
             }
             effects = []
-            if let number = inbox.terminatedBy { return 128 + number }
+            if let number = inbox.terminatedBy { return keepDraft(state, options, status: 128 + number) }
             state.now = Date()
             let frame = view(state, ascii: ascii)
             if frame != shown {
@@ -70,9 +72,11 @@ public enum App {
             var waiting = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: inbox.readEnd, events: Int16(POLLIN), revents: 0)]
             let ready = poll(&waiting, 2, -1)
-            if ready < 0, errno != EINTR { return 1 }
+            if ready < 0, errno != EINTR { return keepDraft(state, options, status: 1) }
             // The terminal went away (a dropped SSH connection): stop, do not spin.
-            if waiting[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 129 }
+            if waiting[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                return keepDraft(state, options, status: 128 + SIGHUP)
+            }
             if inbox.takeResize() {
                 let size = screen.resize()
                 effects += update(&state, .resized(width: size.width, height: size.height))
@@ -84,6 +88,12 @@ public enum App {
                 effects += update(&state, event)
             }
         }
+    }
+
+    /// On the way out by a signal or a lost terminal, whatever was typed is kept as a draft.
+    private static func keepDraft(_ state: State, _ options: AppOptions, status: Int32) -> Int32 {
+        if let form = state.form, form.changed { try? options.drafts?.save(form.draft(at: Date())) }
+        return status
     }
 
     /// SIGTERM, SIGHUP and SIGQUIT end the loop so the terminal is restored on the way out;

@@ -75,13 +75,15 @@ final class Runner: @unchecked Sendable {
     private let lock = NSLock()
     private var client: CtrlHubClient
     private let store: SessionStore?
+    private let drafts: DraftStore?
     private let demo: Bool
     private let organisation: String?
 
-    init(client: CtrlHubClient, inbox: Inbox, store: SessionStore?, demo: Bool, organisation: String?) {
+    init(client: CtrlHubClient, inbox: Inbox, store: SessionStore?, drafts: DraftStore?, demo: Bool, organisation: String?) {
         self.client = client
         self.inbox = inbox
         self.store = store
+        self.drafts = drafts
         self.demo = demo
         self.organisation = organisation
     }
@@ -100,10 +102,19 @@ final class Runner: @unchecked Sendable {
                 switch timer {
                 case .searchDue(let generation): inbox.post(.searchDue(generation: generation))
                 case .statusExpired(let id): inbox.post(.statusExpired(id: id))
+                case .draftDue(let generation): inbox.post(.draftDue(generation: generation))
                 }
             }
         case .quit:
             break
+        case .saveDraft(let draft):
+            do { try drafts?.save(draft) } catch { inbox.post(.draftFailed(error.message)) }
+        case .deleteDraft(let id):
+            drafts?.delete(id)
+        case .loadDraft(let id):
+            inbox.post(.draftLoaded(id: id, drafts?.load(id)))
+        case .listDrafts:
+            inbox.post(.draftsListed(drafts?.all() ?? []))
         default:
             Task.detached { [self] in
                 if let event = await self.run(effect) { inbox.post(event) }
@@ -141,7 +152,7 @@ final class Runner: @unchecked Sendable {
             return .completionsLoaded(userID: userID, await result { try await client.completions(user: userID) })
         case .save(let id, let attributes):
             return .saved(id: id, await result { try await client.updateCompletion(id: id, attributes) })
-        case .after, .quit:
+        case .after, .quit, .saveDraft, .deleteDraft, .loadDraft, .listDrafts:
             return nil
         }
     }

@@ -93,6 +93,12 @@ public struct FormState: Equatable, Sendable {
     public var submitting = false
     /// The texts that were sent, to tell on success whether more was typed meanwhile.
     public var sent: [CompletionField: String]?
+    /// Bumped on every edit, so a draft is written once typing pauses.
+    public var draftGeneration = 0
+
+    public func draft(at time: Date) -> Draft {
+        Draft(completion: completion, person: person, fields: fields.mapValues(\.text), savedAt: time)
+    }
 
     public func text(_ field: CompletionField) -> String { fields[field]?.text ?? "" }
 
@@ -114,6 +120,10 @@ public enum Overlay: Equatable, Sendable {
     case discard
     /// The session ran out mid-work: sign in again over the current screen.
     case signIn
+    /// The record just opened has a draft: restore it, discard it, or not now.
+    case restore(Draft)
+    /// Drafts were left by an earlier run; the newest is offered.
+    case draftsWaiting([Draft])
 
     public struct Change: Equatable, Sendable {
         public let field: CompletionField
@@ -150,6 +160,8 @@ public struct State: Equatable, Sendable {
     public var wantedPerson: String?
     /// What the expired session interrupted, offered again after signing in.
     public var resume: Resume?
+    /// A draft from an earlier run, to restore once its person's records are loaded.
+    public var pendingDraft: Draft?
     var messageCounter = 0
 
     public init(width: Int, height: Int, now: Date = Date(), dateStyle: DateStyle = .iso, demo: Bool = false) {
@@ -191,6 +203,10 @@ public enum Event: Sendable {
     case saved(id: String, Result<Completion, CtrlHubError>)
     case searchDue(generation: Int)
     case statusExpired(id: Int)
+    case draftDue(generation: Int)
+    case draftLoaded(id: String, Draft?)
+    case draftsListed([Draft])
+    case draftFailed(String)
 }
 
 /// Work for the runner: every side effect the UI can ask for.
@@ -201,6 +217,10 @@ public enum Effect: Equatable, Sendable {
     case searchMembers(String, org: String)
     case loadCompletions(userID: String)
     case save(id: String, CompletionAttributes)
+    case saveDraft(Draft)
+    case deleteDraft(String)
+    case loadDraft(String)
+    case listDrafts
     /// Sends the event back after a pause: debounce and fading messages.
     case after(TimeInterval, TimerEvent)
     case quit
@@ -208,5 +228,6 @@ public enum Effect: Equatable, Sendable {
     public enum TimerEvent: Equatable, Sendable {
         case searchDue(generation: Int)
         case statusExpired(id: Int)
+        case draftDue(generation: Int)
     }
 }

@@ -37,10 +37,10 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
         if let wanted = state.wantedPerson, let org = session.organisation?.id {
             state.wantedPerson = nil
             state.mode = .starting
-            return [.loadPerson(wanted, org: org)]
+            return [.loadPerson(wanted, org: org), .listDrafts]
         }
         state.mode = .picker
-        return search(&state)
+        return search(&state) + [.listDrafts]
     case .sessionLoaded(.failure(let error)):
         if error.kind == .unauthorised {
             state.mode = .signIn
@@ -89,7 +89,7 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
             state.list?.all = completions.map(cleaned)
             state.list?.arrange(keeping: selectedID, rules: rules)
             state.list?.scroll(visible: rows)
-            return []
+            return reopen(&state)
         case .failure(let error) where error.kind == .unauthorised:
             return expired(&state, resume: .effect(.loadCompletions(userID: userID)))
         case .failure(let error):
@@ -105,6 +105,19 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
     case .statusExpired(let id):
         if state.status?.id == id { state.status = nil }
         return []
+    case .draftDue(let generation):
+        guard let form = state.form, form.draftGeneration == generation, form.changed else { return [] }
+        return [.saveDraft(form.draft(at: state.now))]
+    case .draftLoaded(let id, let draft):
+        guard let draft, let form = state.form, form.completion.id == id, state.overlay == nil,
+              draft.fields != form.fields.mapValues(\.text) else { return [] }
+        state.overlay = .restore(draft)
+        return []
+    case .draftsListed(let drafts):
+        if !drafts.isEmpty, state.overlay == nil { state.overlay = .draftsWaiting(drafts) }
+        return []
+    case .draftFailed(let reason):
+        return message(&state, "The draft could not be kept: " + reason, .error)
     }
 }
 
@@ -168,11 +181,29 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
     case .discard:
         state.overlay = nil
         if key == .character("y") || key == .character("Y") {
-            if state.quitting { return [.quit] }
+            let discarded = state.form.map { Effect.deleteDraft($0.completion.id) }
+            if state.quitting { return [discarded, .quit].compactMap { $0 } }
             closeForm(&state)
+            return [discarded].compactMap { $0 }
         }
         state.quitting = false
         return []
+    case .restore(let draft):
+        state.overlay = nil
+        switch key {
+        case .character("y"), .character("Y"):
+            state.form?.restore(draft)
+            return message(&state, "Draft restored: nothing is saved until you save.", .info)
+        case .character("d"), .character("D"):
+            return [.deleteDraft(draft.completion.id)] + message(&state, "Draft discarded.", .info)
+        default:
+            return []
+        }
+    case .draftsWaiting(let drafts):
+        state.overlay = nil
+        guard key == .enter, let newest = drafts.first else { return [] }
+        state.pendingDraft = newest
+        return open(newest.person, &state)
     }
 }
 
@@ -291,7 +322,7 @@ private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
         state.list = list
         state.form = FormState(completion, person: list.person, rules: state.rules, style: state.dateStyle)
         state.mode = .form
-        return []
+        return [.loadDraft(completion.id)]
     case .reload:
         list.loading = true
         state.list = list
@@ -323,6 +354,8 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
         if form.submitting { return message(&state, "Wait for the save to finish before editing.", .info) }
         _ = form.fields[form.focus]?.handle(key)
         form.problems[form.focus] = nil
+        form.draftGeneration += 1
+        return [.after(1, .draftDue(generation: form.draftGeneration))]
     case .renew:
         guard let months = form.completion.standard?.renewalPeriodMonths else {
             return message(&state, "This standard has no renewal period.", .info)
@@ -366,6 +399,23 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
     default: break
     }
     return []
+}
+
+/// Opens the record of a draft left by an earlier run, with the draft's texts in it.
+private func reopen(_ state: inout State) -> [Effect] {
+    guard let draft = state.pendingDraft, var list = state.list, list.person.id == draft.person.id else { return [] }
+    state.pendingDraft = nil
+    guard let row = list.rows.firstIndex(where: { list.all[$0].id == draft.completion.id }) else {
+        return message(&state, "The record of the draft is no longer there; the draft is kept.", .error)
+    }
+    list.selection = row
+    list.scroll(visible: listRows(state))
+    state.list = list
+    var form = FormState(list.all[list.rows[row]], person: list.person, rules: state.rules, style: state.dateStyle)
+    form.restore(draft)
+    state.form = form
+    state.mode = .form
+    return message(&state, "Draft restored: nothing is saved until you save.", .info)
 }
 
 /// The confirmation for what the form would send, or nil when it would send nothing new.
@@ -421,15 +471,16 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
                 form.initial = reopened.initial
                 form.sent = nil
                 state.form = form
-                return message(&state, "Saved \(title); you have typed more since, not yet saved.", .success)
+                return [.deleteDraft(id)] + message(&state, "Saved \(title); you have typed more since, not yet saved.", .success)
             }
             closeForm(&state)
         }
-        return message(&state, "Saved \(title) for \(state.list?.person.displayName ?? "the person").", .success)
+        return [.deleteDraft(id)] + message(&state, "Saved \(title) for \(state.list?.person.displayName ?? "the person").", .success)
     case .failure(let error) where error.kind == .unauthorised:
         state.form?.sent = nil
         let again = state.form.flatMap { confirmation($0, state) }
-        return expired(&state, resume: again.map(Resume.confirm))
+        let keep = state.form.map { Effect.saveDraft($0.draft(at: state.now)) }
+        return [keep].compactMap { $0 } + expired(&state, resume: again.map(Resume.confirm))
     case .failure(let error):
         if var form = state.form, form.completion.id == id {
             for problem in error.fieldProblems {
@@ -439,6 +490,7 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
             }
             form.sent = nil
             state.form = form
+            return [.saveDraft(form.draft(at: state.now))] + message(&state, "Not saved: " + error.message, .error)
         }
         return message(&state, "Not saved: " + error.message, .error)
     }
@@ -505,6 +557,11 @@ extension ListState {
 }
 
 extension FormState {
+    /// Puts a draft's texts into the fields; the record underneath stays the one loaded now.
+    mutating func restore(_ draft: Draft) {
+        for (field, text) in draft.fields { fields[field] = TextField(text) }
+    }
+
     public init(_ completion: Completion, person: User, rules: CompletionRules, style: DateStyle) {
         let attributes = completion.attributes
         let initial: [CompletionField: String] = [

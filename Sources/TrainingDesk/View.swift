@@ -29,6 +29,8 @@ public func view(_ state: State, ascii: Bool = false) -> Canvas {
     case .confirm(let changes, _)?: painter.confirm(changes)
     case .discard?: painter.box(["Discard changes? (y/N)"], role: .warning)
     case .signIn?: painter.signInDialog()
+    case .restore(let draft)?: painter.restore(draft)
+    case .draftsWaiting(let drafts)?: painter.draftsWaiting(drafts)
     case nil: break
     }
     painter.statusBar()
@@ -288,6 +290,34 @@ private struct Painter {
             lines += wrap("->   " + (change.new.isEmpty ? "(none)" : change.new), inner).map { "  " + $0 }
         }
         lines += ["", "y: save    n or Esc: back to the form"]
+        box(lines, role: .normal)
+    }
+
+    /// When a draft was kept, in the display zone, to the minute.
+    func when(_ date: Date) -> String {
+        String(RFC3339.format(date, offsetSeconds: state.zone.secondsFromGMT(for: date)).prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+
+    mutating func restore(_ draft: Draft) {
+        var lines = ["This record has a draft from \(when(draft.savedAt)):", ""]
+        let form = state.form
+        for field in CompletionField.allCases {
+            let now = form?.text(field) ?? ""
+            guard let kept = draft.fields[field], kept != now else { continue }
+            lines.append(field.label + ":")
+            lines += wrap("now   " + (now.isEmpty ? "(none)" : now), max(20, width - 10)).map { "  " + $0 }
+            lines += wrap("draft " + (kept.isEmpty ? "(none)" : kept), max(20, width - 10)).map { "  " + $0 }
+        }
+        lines += ["", "y: restore it    d: discard the draft    n: not now"]
+        box(lines, role: .normal)
+    }
+
+    mutating func draftsWaiting(_ drafts: [Draft]) {
+        guard let newest = drafts.first else { return }
+        var lines = [drafts.count == 1 ? "An edit was not saved last time:" : "\(drafts.count) edits were not saved; the newest:", ""]
+        lines.append("\(newest.person.displayName) · \(newest.completion.standardTitle)")
+        lines.append("kept \(when(newest.savedAt))")
+        lines += ["", "Enter: open it    Esc: later"]
         box(lines, role: .normal)
     }
 

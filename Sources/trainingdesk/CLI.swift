@@ -312,6 +312,7 @@ struct CLI {
             throw Failure(.notSignedIn, error.message)
         }
         options.store = store
+        options.drafts = DraftStore(environment: environment)
         try await runInterface(CtrlHubClient(configuration: connection.configuration, token: token), options)
     }
 

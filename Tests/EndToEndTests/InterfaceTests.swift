@@ -5,8 +5,8 @@ import CtrlHubSandbox
 /// The UI as a person uses it: the built binary in tmux at 80x24 against a sandbox.
 @Suite(.serialized) struct InterfaceTests {
     /// Opens the busiest person's records in the UI.
-    func openList(_ sandbox: CLISandbox) throws -> Tmux {
-        let tmux = try Tmux([], environment: sandbox.environment())
+    func openList(_ sandbox: CLISandbox, environment: [String: String]? = nil) throws -> Tmux {
+        let tmux = try Tmux([], environment: environment ?? sandbox.environment())
         try tmux.wait(for: "Find a person")
         try tmux.type("dylan")
         try tmux.wait(for: sandbox.person.email)
@@ -149,6 +149,35 @@ import CtrlHubSandbox
         try tmux.press("y")
         try tmux.wait(for: "Saved")
         #expect(sandbox.server.completion(id: record.id)?.certificateNumber == "AFTER-EXPIRY")
+    }
+
+    @Test func aHangupKeepsTheEditAsADraftThatTheNextRunRestores() throws {
+        let sandbox = try CLISandbox()
+        let variables = sandbox.environment()
+        let first = try openList(sandbox, environment: variables)
+        let record = try openForm(first, sandbox)
+        try first.press("Tab", "Tab", "C-u")
+        try first.type("DRAFT-AFTER-HUP")
+        first.hangUp()
+        let file = variables["XDG_STATE_HOME"]! + "/trainingdesk/drafts/\(record.id).json"
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: file), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        var info = stat()
+        #expect(stat(file, &info) == 0, "the draft was written on SIGHUP")
+        #expect(info.st_mode & 0o777 == 0o600)
+
+        let second = try Tmux([], environment: variables)
+        try second.wait(for: "An edit was not saved last time")
+        try second.press("Enter")
+        try second.wait(for: "DRAFT-AFTER-HUP")
+        try second.press("C-s")
+        try second.wait(for: "Save these changes?")
+        try second.press("y")
+        try second.wait(for: "Saved")
+        #expect(sandbox.server.completion(id: record.id)?.certificateNumber == "DRAFT-AFTER-HUP")
+        let gone = Date().addingTimeInterval(5)
+        while FileManager.default.fileExists(atPath: file), Date() < gone { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!FileManager.default.fileExists(atPath: file), "the draft goes after the save")
     }
 
     @Test func resizingDuringTheFormKeepsTheInput() throws {

@@ -21,6 +21,12 @@ final class Tmux: @unchecked Sendable {
     /// The tmux server, killed outright at the end: it would otherwise outlive the test run.
     private var server: pid_t = 0
 
+    /// The terminal goes away, as when an SSH connection drops: the program gets SIGHUP.
+    func hangUp() {
+        if server > 0 { kill(server, SIGKILL) }
+        server = 0
+    }
+
     deinit {
         if server > 0 { kill(server, SIGKILL) }
         try? FileManager.default.removeItem(atPath: socket)

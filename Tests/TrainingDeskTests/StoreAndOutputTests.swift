@@ -67,6 +67,37 @@ import CtrlHubKit
     }
 }
 
+@Suite struct DraftStoreTests {
+    @Test func draftsArePrivateAndReadBackNewestFirst() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("td-drafts-\(UUID().uuidString)")
+        let store = DraftStore(environment: ["XDG_STATE_HOME": directory.path])
+        let person = User(id: "u-1", email: "a@b.test", firstName: "Seán", lastName: "O'Brien")
+        let completion = Completion(id: "c-1", attributes: CompletionAttributes(completedAt: "2024-01-01T00:00:00.123456789Z", expiresAt: nil,
+                                                                              certificateNumber: "X", trainingProviderName: "P"),
+                                    standardRef: ResourceIdentifier(type: "training-standards", id: "s-1"),
+                                    standard: TrainingStandard(id: "s-1", title: "SMSTS", renewalPeriodMonths: 60))
+        let older = Draft(completion: completion, person: person, fields: [.certificate: "Y", .provider: "P", .completed: "2024-01-01", .expires: ""],
+                          savedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        var newer = older
+        newer.completion = Completion(id: "c-2", attributes: completion.attributes)
+        newer.savedAt = Date(timeIntervalSince1970: 1_700_000_100)
+        try store.save(older)
+        try store.save(newer)
+        var info = stat()
+        stat(store.directory.appendingPathComponent("c-1.json").path, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        let loaded = try #require(store.load("c-1"))
+        #expect(loaded.fields == older.fields)
+        #expect(loaded.completion.attributes == completion.attributes, "the server's strings are kept exactly")
+        #expect(loaded.completion.standard?.renewalPeriodMonths == 60)
+        #expect(loaded.person.displayName == "Seán O'Brien")
+        #expect(store.all().map(\.completion.id) == ["c-2", "c-1"])
+        store.delete("c-1")
+        #expect(store.load("c-1") == nil)
+        #expect(store.file("../x") == nil, "an id never names a path")
+    }
+}
+
 @Suite struct OutputTests {
     @Test func tableColumnsAlignInCellsWithWideText() {
         let text = Output.table(["Name", "Status"], [["王芳", "valid"], ["Zoe\u{308}", "EXPIRED"], ["Ann", "x"]])

@@ -9,7 +9,7 @@ import Terminal
         var state = State(width: 80, height: 24, now: World.now)
         let effects = update(&state, .sessionLoaded(.success(World.session)))
         #expect(state.mode == .picker)
-        #expect(effects == [.after(0.25, .searchDue(generation: 1))])
+        #expect(effects == [.after(0.25, .searchDue(generation: 1)), .listDrafts])
         #expect(update(&state, .searchDue(generation: 1)) == [.searchMembers("", org: "org-1")])
     }
 
@@ -54,7 +54,7 @@ import Terminal
     @Test func aPersonNamedAtStartOpensDirectly() {
         var state = State(width: 80, height: 24, now: World.now)
         state.wantedPerson = "wang.fang@kestrel-utilities.test"
-        #expect(update(&state, .sessionLoaded(.success(World.session))) == [.loadPerson("wang.fang@kestrel-utilities.test", org: "org-1")])
+        #expect(update(&state, .sessionLoaded(.success(World.session))) == [.loadPerson("wang.fang@kestrel-utilities.test", org: "org-1"), .listDrafts])
         #expect(update(&state, .personLoaded(.success(World.person))) == [.loadCompletions(userID: "u-1")])
         #expect(state.mode == .list)
     }
@@ -357,7 +357,7 @@ import Terminal
         World.type(&state, "9")
         #expect(World.press(&state, .control("c")).isEmpty)
         #expect(state.overlay == .discard)
-        #expect(World.press(&state, .character("y")) == [.quit])
+        #expect(World.press(&state, .character("y")) == [.deleteDraft("c-1"), .quit], "an explicit discard removes the draft")
     }
 
     @Test func ctrlRSetsExpiryFromTheRenewalPeriod() {
@@ -464,5 +464,79 @@ import Terminal
         #expect(state.overlay == .signIn)
         #expect(state.status?.text.contains("email or password") == true)
         #expect(state.signIn.password.text.isEmpty)
+    }
+}
+
+@Suite struct DraftTests {
+    func edited() -> State {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .control("u"))
+        World.type(&state, "DRAFT-1")
+        return state
+    }
+
+    @Test func aDraftIsWrittenWhenTypingPauses() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        let first = World.press(&state, .character("A"))
+        #expect(first == [.after(1, .draftDue(generation: 1))])
+        _ = World.press(&state, .character("B"))
+        #expect(update(&state, .draftDue(generation: 1)).isEmpty, "typing went on")
+        guard case .saveDraft(let draft)? = update(&state, .draftDue(generation: 2)).first else {
+            Issue.record("no draft written")
+            return
+        }
+        #expect(draft.fields[.certificate] == "SMSTS-0042AB")
+        #expect(draft.completion.attributes == World.completions[0].attributes, "the record as loaded")
+    }
+
+    @Test func openingARecordLooksForItsDraftAndOffersIt() throws {
+        var state = World.listState()
+        #expect(World.press(&state, .enter) == [.loadDraft("c-1")])
+        let draft = edited().form!.draft(at: World.now)
+        _ = update(&state, .draftLoaded(id: "c-1", draft))
+        #expect(state.overlay == .restore(draft))
+        let screen = view(state).lines.joined(separator: "\n")
+        #expect(screen.contains("draft DRAFT-1"))
+        #expect(screen.contains("now SMSTS-0042"))
+        _ = World.press(&state, .character("y"))
+        #expect(state.form?.text(.certificate) == "DRAFT-1")
+        #expect(state.form?.changed == true)
+    }
+
+    @Test func dDiscardsTheDraftAndNotNowKeepsIt() {
+        var state = World.listState()
+        _ = World.press(&state, .enter)
+        let draft = edited().form!.draft(at: World.now)
+        _ = update(&state, .draftLoaded(id: "c-1", draft))
+        #expect(World.press(&state, .character("d")).contains(.deleteDraft("c-1")))
+        _ = update(&state, .draftLoaded(id: "c-1", draft))
+        #expect(!World.press(&state, .character("n")).contains(.deleteDraft("c-1")))
+        #expect(state.form?.text(.certificate) == "SMSTS-0042")
+    }
+
+    @Test func aSaveDeletesTheDraftAndAFailureKeepsOne() {
+        var state = edited()
+        _ = World.press(&state, .control("s"), .character("y"))
+        let failed = update(&state, .saved(id: "c-1", .failure(CtrlHubError(.server(status: 500)))))
+        #expect(failed.contains { if case .saveDraft(let draft) = $0 { return draft.fields[.certificate] == "DRAFT-1" } else { return false } })
+        _ = World.press(&state, .control("s"), .character("y"))
+        var saved = World.completions[0]
+        saved.attributes.certificateNumber = "DRAFT-1"
+        #expect(update(&state, .saved(id: "c-1", .success(saved))).contains(.deleteDraft("c-1")))
+    }
+
+    @Test func draftsLeftFromBeforeAreOfferedAtStartAndReopened() {
+        let draft = edited().form!.draft(at: World.now)
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .draftsListed([draft]))
+        #expect(state.overlay == .draftsWaiting([draft]))
+        #expect(view(state).lines.joined().contains("An edit was not saved last time"))
+        #expect(World.press(&state, .enter) == [.loadCompletions(userID: "u-1")])
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
+        #expect(state.mode == .form)
+        #expect(state.form?.completion.id == "c-1")
+        #expect(state.form?.text(.certificate) == "DRAFT-1")
     }
 }
