@@ -81,6 +81,15 @@ public struct User: Sendable, Equatable, Identifiable {
                   organisationIDs: resource.relationship("organisations")?.identifiers.map(\.id) ?? [])
     }
 
+    /// Whether the grants let this user change training completions; nil when no grant speaks
+    /// of completions at all. The grant names are inferred (docs/api.md), so only a clear "read
+    /// but not write" counts as no.
+    public var mayWriteCompletions: Bool? {
+        let about = grants.filter { $0.contains("completions") }
+        guard !about.isEmpty else { return nil }
+        return about.contains { $0.contains("completions:write") }
+    }
+
     /// "First Last", else the email, else the id: something a person recognises.
     public var displayName: String {
         let name = [firstName, lastName].compactMap { $0?.trimmingCharacters(in: .whitespaces) }

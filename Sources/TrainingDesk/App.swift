@@ -14,6 +14,7 @@ public struct AppOptions: Sendable {
     public var store: SessionStore?
     /// Where unsaved edits are kept; nil keeps none (the demo).
     public var drafts: DraftStore?
+    public var readOnly = false
 
     public init() {}
 }
@@ -45,6 +46,7 @@ public enum App {
         let size = screen.size
         var state = State(width: size.width, height: size.height, dateStyle: options.dateStyle, demo: options.demo)
         state.wantedPerson = options.person
+        state.readOnly = options.readOnly
         if let notice = options.notice { state.status = StatusMessage(text: notice, kind: .error, id: 0) }
         var effects: [Effect]
         if client.token == nil {

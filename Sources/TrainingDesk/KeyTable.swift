@@ -18,7 +18,24 @@ public struct Binding: Equatable, Sendable {
 /// The one key table: `update()` looks keys up here and the help screen is drawn from it, so
 /// the two cannot disagree.
 public enum KeyTable {
-    public static func bindings(_ mode: Mode) -> [Binding] {
+    /// In read-only mode the keys that change records are gone, from input and help alike.
+    public static func bindings(_ mode: Mode, readOnly: Bool = false) -> [Binding] {
+        switch (mode, readOnly) {
+        case (.list, true):
+            return bindings(.list).map { binding in
+                binding.action == .open ? Binding(keys: [.enter], action: .open, help: "view the selected record") : binding
+            }
+        case (.form, true):
+            return [
+                Binding(keys: [.tab, .down, .enter], action: .nextField, help: "next field"),
+                Binding(keys: [.backTab, .up], action: .previousField, help: "previous field"),
+                Binding(keys: [.escape], action: .cancel, help: "close the record"),
+                Binding(keys: [.function(1)], action: .help, help: "this help"),
+                Binding(keys: [.control("c")], action: .quit, help: "quit"),
+            ]
+        default:
+            break
+        }
         switch mode {
         case .list:
             return [
@@ -79,8 +96,9 @@ public enum KeyTable {
         ]
     }
 
-    public static func action(for key: Key, in mode: Mode) -> Action? {
-        if case .character = key, mode == .picker || mode == .form || mode == .signIn { return .edit }
-        return bindings(mode).first { $0.keys.contains(key) }?.action
+    public static func action(for key: Key, in mode: Mode, readOnly: Bool = false) -> Action? {
+        let typing = mode == .picker || mode == .signIn || (mode == .form && !readOnly)
+        if case .character = key, typing { return .edit }
+        return bindings(mode, readOnly: readOnly).first { $0.keys.contains(key) }?.action
     }
 }

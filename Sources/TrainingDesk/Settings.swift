@@ -9,6 +9,7 @@ public struct Config: Equatable, Sendable {
     public var org: String?
     public var theme: String?
     public var dateFormat: DateStyle?
+    public var readOnly = false
 
     public init() {}
 
@@ -34,9 +35,14 @@ public struct Config: Equatable, Sendable {
         do { json = try JSON.parse(data) } catch { throw fail(error.description) }
         guard let object = json.object else { throw fail("it must hold one JSON object") }
         var config = Config()
-        let known = ["api_url", "auth_url", "org", "theme", "date_format"]
+        let known = ["api_url", "auth_url", "org", "theme", "date_format", "read_only"]
         for (key, value) in zip(object.keys, object.values) {
             guard known.contains(key) else { throw fail("unknown key \"\(key)\" (known: \(known.joined(separator: ", ")))") }
+            if key == "read_only" {
+                guard let flag = value.bool else { throw fail("\"read_only\" must be true or false") }
+                config.readOnly = flag
+                continue
+            }
             guard let text = value.string else { throw fail("\"\(key)\" must be a string") }
             switch key {
             case "api_url": config.apiURL = text

@@ -162,6 +162,8 @@ public struct State: Equatable, Sendable {
     public var resume: Resume?
     /// A draft from an earlier run, to restore once its person's records are loaded.
     public var pendingDraft: Draft?
+    /// Asked for (`--read-only`, config) or learnt from a 403: records open as views.
+    public var readOnly = false
     var messageCounter = 0
 
     public init(width: Int, height: Int, now: Date = Date(), dateStyle: DateStyle = .iso, demo: Bool = false) {

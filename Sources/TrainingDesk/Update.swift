@@ -16,6 +16,7 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
         return []
     case .sessionLoaded(.success(let session)), .signedIn(.success(let session)):
         state.session = session
+        if session.me.user.mayWriteCompletions == false { state.readOnly = true }
         if state.signIn.busy { state.status = nil }
         state.signIn.busy = false
         state.signIn.password = TextField(masked: true)
@@ -134,7 +135,7 @@ private func handle(_ key: Key, _ state: inout State) -> [Effect] {
     if let overlay = state.overlay { return handle(key, overlay: overlay, &state) }
     if state.startupError != nil { return key == .character("q") || key == .control("c") || key == .enter ? [.quit] : [] }
     if state.mode == .list, state.list?.filtering == true { return filterKey(key, &state) }
-    guard let action = KeyTable.action(for: key, in: state.mode) else { return [] }
+    guard let action = KeyTable.action(for: key, in: state.mode, readOnly: state.readOnly) else { return [] }
     switch state.mode {
     case .starting: return action == .quit ? [.quit] : []
     case .signIn: return signInKey(key, action, &state)
@@ -482,6 +483,7 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
         let keep = state.form.map { Effect.saveDraft($0.draft(at: state.now)) }
         return [keep].compactMap { $0 } + expired(&state, resume: again.map(Resume.confirm))
     case .failure(let error):
+        if case .forbidden = error.kind { state.readOnly = true }
         if var form = state.form, form.completion.id == id {
             for problem in error.fieldProblems {
                 if let field = problem.field.flatMap(CompletionField.init(apiName:)) {

@@ -53,7 +53,7 @@ private struct Painter {
         case .signIn: screen = "sign in"
         case .picker: screen = "find a person"
         case .list: screen = "training records"
-        case .form: screen = "edit a record"
+        case .form: screen = state.readOnly ? "view a record" : "edit a record"
         }
         canvas.put(" TrainingDesk · " + screen, x: 0, y: 0, role: .title)
         let help = state.mode == .list ? "? help " : "F1 help "
@@ -68,7 +68,7 @@ private struct Painter {
         var session = ""
         if let info = state.session {
             // The host first: it is short and says which Ctrl Hub this is when the rest is cut.
-            session = (info.demo ? "DEMO " : "") + info.host + " · " + info.me.user.email
+            session = (info.demo ? "DEMO " : "") + (state.readOnly ? "READ-ONLY " : "") + info.host + " · " + info.me.user.email
             if let organisation = info.organisation { session += " · " + organisation.name }
         } else if state.demo {
             session = "DEMO"
@@ -238,6 +238,7 @@ private struct Painter {
         }
         var hints = "Ctrl-S save · Esc cancel · Tab next field"
         if let months { hints += " · Ctrl-R expiry +\(months) months" }
+        if state.readOnly { hints = "Read-only: this record cannot be changed here. Esc close · Tab next field" }
         for part in wrap(hints, width - 2) where y < height - 1 {
             line(part, y: y, role: .dim)
             y += 1
@@ -250,7 +251,7 @@ private struct Painter {
                 y += 1
             }
         }
-        if form.submitting { canvas.cursor = nil }
+        if form.submitting || state.readOnly { canvas.cursor = nil }
     }
 
     /// Wide enough for a date at any size; the hints beside it go first when space is short.
@@ -273,7 +274,7 @@ private struct Painter {
     }
 
     mutating func help() {
-        let bindings = KeyTable.bindings(state.mode)
+        let bindings = KeyTable.bindings(state.mode, readOnly: state.readOnly)
         var lines = ["Keys (any key closes this help)", ""]
         let keyWidth = min(24, bindings.map { TerminalText.width($0.keyNames) }.max() ?? 0)
         lines += bindings.map { TerminalText.pad($0.keyNames, to: keyWidth) + "  " + $0.help }

@@ -282,7 +282,7 @@ struct CLI {
     /// The terminal UI, signed in from the environment or the stored session, else through
     /// its own sign-in form. `--demo` runs it on a sandbox inside this process.
     private func interface(_ words: [String]) async throws {
-        let arguments = try parse(words, help: Help.main, values: connectionOptions.union(["user", "theme", "date-format"]), flags: ["demo"])
+        let arguments = try parse(words, help: Help.main, values: connectionOptions.union(["user", "theme", "date-format"]), flags: ["demo", "read-only"])
         if let word = arguments.positionals.first { throw UsageError(message: "unknown command '\(word)'") }
         let config = try loadConfig()
         var options = AppOptions()
@@ -290,6 +290,7 @@ struct CLI {
         options.organisation = arguments.values["org"] ?? environment["CTRLHUB_ORG"] ?? config.org
         (options.theme, options.notice) = Themes.choose(arguments.values["theme"] ?? config.theme, environment: environment)
         options.dateStyle = config.dateFormat ?? .iso
+        options.readOnly = arguments.flags.contains("read-only") || config.readOnly
         if let style = arguments.values["date-format"] {
             guard let parsed = DateStyle(rawValue: style) else { throw UsageError(message: "--date-format must be iso or uk") }
             options.dateStyle = parsed

@@ -15,7 +15,7 @@ enum Help {
     trainingdesk: keep Ctrl Hub training records right, from a terminal.
 
     Usage:
-      trainingdesk [--demo] [--user EMAIL|ID] [--theme NAME] [--date-format iso|uk]
+      trainingdesk [--demo] [--user EMAIL|ID] [--theme NAME] [--date-format iso|uk] [--read-only]
                                                   the terminal UI (--demo: on a built-in sandbox)
       trainingdesk whoami [--format table|json]
       trainingdesk login [--email EMAIL]          the password is read from the terminal

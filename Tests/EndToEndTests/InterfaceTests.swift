@@ -180,6 +180,26 @@ import CtrlHubSandbox
         #expect(!FileManager.default.fileExists(atPath: file), "the draft goes after the save")
     }
 
+    @Test func theViewerSeesReadOnlyAndCannotEdit() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try Tmux([], environment: sandbox.environment(token: SandboxServer.viewer.token))
+        try tmux.wait(for: "READ-ONLY")
+        try tmux.type("dylan")
+        try tmux.wait(for: sandbox.person.email)
+        try tmux.press("Enter")
+        try tmux.wait(for: "\(sandbox.completions.count) records")
+        try tmux.press("e")
+        #expect(!(try tmux.screen().contains("view a record")), "e does nothing")
+        try tmux.press("Enter")
+        try tmux.wait(for: "view a record")
+        try tmux.press("Tab", "Tab")
+        try tmux.type("typed")
+        try tmux.press("C-s")
+        let screen = try tmux.wait(for: "cannot be changed here")
+        #expect(!screen.contains("typed"))
+        #expect(sandbox.requests("PUT").isEmpty)
+    }
+
     @Test func resizingDuringTheFormKeepsTheInput() throws {
         let sandbox = try CLISandbox()
         let tmux = try openList(sandbox)

@@ -540,3 +540,51 @@ import Terminal
         #expect(state.form?.text(.certificate) == "DRAFT-1")
     }
 }
+
+@Suite struct ReadOnlyTests {
+    func readOnlyList() -> State {
+        var state = World.listState()
+        state.readOnly = true
+        return state
+    }
+
+    @Test func editingKeysDoNothingAndLeaveTheHelp() {
+        var state = readOnlyList()
+        #expect(World.press(&state, .character("e")).isEmpty)
+        #expect(state.mode == .list, "e does nothing")
+        _ = World.press(&state, .enter)
+        #expect(state.mode == .form, "Enter opens the record as a view")
+        World.type(&state, "x")
+        _ = World.press(&state, .control("u"), .backspace, .control("r"))
+        #expect(state.form?.changed == false)
+        #expect(World.press(&state, .control("s")).isEmpty)
+        #expect(state.overlay == nil)
+        state.overlay = .help
+        let help = view(state).lines.joined(separator: "\n")
+        #expect(!help.contains("save"))
+        #expect(help.contains("close the record"))
+        #expect(view(state).lines.last?.contains("READ-ONLY") == true)
+    }
+
+    @Test func a403OnSaveTurnsReadOnlyAndKeepsTheInput() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        World.type(&state, "-X")
+        _ = World.press(&state, .control("s"), .character("y"))
+        _ = update(&state, .saved(id: "c-1", .failure(CtrlHubError(.forbidden("Your role does not allow changing training records.")))))
+        #expect(state.readOnly)
+        #expect(state.form?.text(.certificate) == "SMSTS-0042-X")
+        #expect(state.status?.text.contains("not allowed") == true)
+    }
+
+    @Test func grantsThatSayReadButNotWriteStartReadOnly() {
+        var viewer = World.session
+        viewer.me = Me(user: User(id: "v", email: "viewer@x.test", grants: ["training:completions:read"]), organisations: [World.organisation])
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(viewer)))
+        #expect(state.readOnly)
+        var other = State(width: 80, height: 24, now: World.now)
+        _ = update(&other, .sessionLoaded(.success(World.session)))
+        #expect(!other.readOnly, "no grants at all changes nothing")
+    }
+}
