@@ -15,6 +15,8 @@ public struct AppOptions: Sendable {
     /// Where unsaved edits are kept; nil keeps none (the demo).
     public var drafts: DraftStore?
     public var readOnly = false
+    /// Where save attempts are recorded; nil records none (the demo).
+    public var audit: AuditLog?
 
     public init() {}
 }
@@ -26,7 +28,7 @@ public enum App {
     public static func run(client: CtrlHubClient, options: AppOptions) -> Int32 {
         let inbox = Inbox()
         let runner = Runner(client: client, inbox: inbox, store: options.store, drafts: options.drafts,
-                            demo: options.demo, organisation: options.organisation)
+                            audit: options.audit, demo: options.demo, organisation: options.organisation)
         // Before the screen starts, so ncurses leaves SIGWINCH to us: in a threaded program its
         // own handler may run on a thread that is not the one waiting in poll().
         let signals = watchSignals(inbox)

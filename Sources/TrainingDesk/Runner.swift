@@ -76,14 +76,17 @@ final class Runner: @unchecked Sendable {
     private var client: CtrlHubClient
     private let store: SessionStore?
     private let drafts: DraftStore?
+    private let audit: AuditLog?
     private let demo: Bool
     private let organisation: String?
 
-    init(client: CtrlHubClient, inbox: Inbox, store: SessionStore?, drafts: DraftStore?, demo: Bool, organisation: String?) {
+    init(client: CtrlHubClient, inbox: Inbox, store: SessionStore?, drafts: DraftStore?, audit: AuditLog?, demo: Bool,
+         organisation: String?) {
         self.client = client
         self.inbox = inbox
         self.store = store
         self.drafts = drafts
+        self.audit = audit
         self.demo = demo
         self.organisation = organisation
     }
@@ -115,6 +118,9 @@ final class Runner: @unchecked Sendable {
             inbox.post(.draftLoaded(id: id, drafts?.load(id)))
         case .listDrafts:
             inbox.post(.draftsListed(drafts?.all() ?? []))
+        case .loadAudit(let personID):
+            let entries = (try? audit?.entries()) ?? []
+            inbox.post(.auditLoaded(entries.filter { $0.person.id == personID }.suffix(10).reversed()))
         default:
             Task.detached { [self] in
                 if let event = await self.run(effect) { inbox.post(event) }
@@ -150,15 +156,29 @@ final class Runner: @unchecked Sendable {
             return .membersLoaded(query: query, await result { try await client.members(org: org, search: query) })
         case .loadCompletions(let userID):
             return .completionsLoaded(userID: userID, await result { try await client.completions(user: userID) })
-        case .save(let id, let attributes):
-            return .saved(id: id, await result { try await client.updateCompletion(id: id, attributes) })
-        case .after, .quit, .saveDraft, .deleteDraft, .loadDraft, .listDrafts:
+        case .save(let request):
+            let outcome = await result { try await client.updateCompletion(id: request.id, request.attributes) }
+            // The attempt is on record before anything on screen says it worked.
+            if let audit {
+                let entry = AuditEntry(time: Date(), email: signedInEmail, api: client.configuration.apiURL.absoluteString,
+                                       completionID: request.id, person: request.person, standard: request.standard,
+                                       before: request.before, after: request.attributes,
+                                       error: outcome.error)
+                do { try audit.append(entry) } catch { inbox.post(.auditFailed(error.message)) }
+            }
+            return .saved(id: request.id, outcome)
+        case .after, .quit, .saveDraft, .deleteDraft, .loadDraft, .listDrafts, .loadAudit:
             return nil
         }
     }
 
+    private var email = ""
+    private var signedInEmail: String { lock.withLock { email } }
+
     private func session(_ client: CtrlHubClient) async throws(CtrlHubError) -> SessionInfo {
-        SessionInfo(me: try await client.whoami(), host: host, demo: demo, organisation: organisation)
+        let info = SessionInfo(me: try await client.whoami(), host: host, demo: demo, organisation: organisation)
+        lock.withLock { email = info.me.user.email }
+        return info
     }
 
     private func result<T>(_ body: () async throws -> T) async -> Result<T, CtrlHubError> {
@@ -169,5 +189,12 @@ final class Runner: @unchecked Sendable {
         } catch {
             return .failure(CtrlHubError(.malformed("\(error)")))
         }
+    }
+}
+
+extension Result {
+    var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

@@ -98,11 +98,7 @@ func checkPrivate(_ path: String, mode wanted: mode_t) throws(StoreError) {
 /// Writes a file readable only by its owner, atomically: a crash leaves the old file or the
 /// new one, never half of either.
 func writePrivately(_ data: Data, to file: URL) throws(StoreError) {
-    let directory = file.deletingLastPathComponent().path
-    if mkdirAll(directory) != 0 {
-        throw StoreError(message: "Cannot create \(directory): \(String(cString: strerror(errno))).")
-    }
-    try checkPrivate(directory, mode: 0o700)
+    try ensurePrivateDirectory(file.deletingLastPathComponent().path)
     let temporary = file.path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
@@ -116,6 +112,14 @@ func writePrivately(_ data: Data, to file: URL) throws(StoreError) {
         unlink(temporary)
         throw StoreError(message: "Cannot write \(file.path): \(reason).")
     }
+}
+
+/// Creates the directory (0700) if needed and refuses it if others can get in.
+func ensurePrivateDirectory(_ directory: String) throws(StoreError) {
+    if mkdirAll(directory) != 0 {
+        throw StoreError(message: "Cannot create \(directory): \(String(cString: strerror(errno))).")
+    }
+    try checkPrivate(directory, mode: 0o700)
 }
 
 /// `mkdir -p` with 0700 for every directory it creates.

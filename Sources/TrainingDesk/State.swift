@@ -124,6 +124,8 @@ public enum Overlay: Equatable, Sendable {
     case restore(Draft)
     /// Drafts were left by an earlier run; the newest is offered.
     case draftsWaiting([Draft])
+    /// The last saves recorded for the person on screen.
+    case audit([AuditEntry])
 
     public struct Change: Equatable, Sendable {
         public let field: CompletionField
@@ -180,6 +182,23 @@ public struct State: Equatable, Sendable {
     public var rules: CompletionRules { CompletionRules(zone: zone, now: now) }
 }
 
+/// A save to send, with what the audit log records of it: the record before, and whose it is.
+public struct SaveRequest: Equatable, Sendable {
+    public let id: String
+    public let attributes: CompletionAttributes
+    public let before: CompletionAttributes
+    public let person: User
+    public let standard: String
+
+    public init(_ form: FormState, _ attributes: CompletionAttributes) {
+        id = form.completion.id
+        self.attributes = attributes
+        before = form.completion.attributes
+        person = form.person
+        standard = form.completion.standardTitle
+    }
+}
+
 /// Work interrupted by an expired session. Loads run again by themselves; a save is only
 /// offered again, behind its confirmation, so nothing is written without a yes.
 public enum Resume: Equatable, Sendable {
@@ -209,6 +228,8 @@ public enum Event: Sendable {
     case draftLoaded(id: String, Draft?)
     case draftsListed([Draft])
     case draftFailed(String)
+    case auditLoaded([AuditEntry])
+    case auditFailed(String)
 }
 
 /// Work for the runner: every side effect the UI can ask for.
@@ -218,11 +239,13 @@ public enum Effect: Equatable, Sendable {
     case loadPerson(String, org: String)
     case searchMembers(String, org: String)
     case loadCompletions(userID: String)
-    case save(id: String, CompletionAttributes)
+    case save(SaveRequest)
     case saveDraft(Draft)
     case deleteDraft(String)
     case loadDraft(String)
     case listDrafts
+    /// The audit log's last saves for one person.
+    case loadAudit(personID: String)
     /// Sends the event back after a pause: debounce and fading messages.
     case after(TimeInterval, TimerEvent)
     case quit

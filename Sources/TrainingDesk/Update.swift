@@ -119,6 +119,11 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
         return []
     case .draftFailed(let reason):
         return message(&state, "The draft could not be kept: " + reason, .error)
+    case .auditLoaded(let entries):
+        state.overlay = .audit(entries)
+        return []
+    case .auditFailed(let reason):
+        return message(&state, "The audit log could not be written: " + reason, .error)
     }
 }
 
@@ -158,7 +163,7 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
             form.submitting = true
             form.sent = form.initial.keys.reduce(into: [:]) { $0[$1] = form.text($1) }
             state.form = form
-            return message(&state, "Saving \(form.completion.standardTitle)…", .busy) + [.save(id: form.completion.id, attributes)]
+            return message(&state, "Saving \(form.completion.standardTitle)…", .busy) + [.save(SaveRequest(form, attributes))]
         case .character("n"), .character("N"), .escape:
             state.overlay = nil
             return []
@@ -200,6 +205,9 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
         default:
             return []
         }
+    case .audit:
+        state.overlay = nil
+        return []
     case .draftsWaiting(let drafts):
         state.overlay = nil
         guard key == .enter, let newest = drafts.first else { return [] }
@@ -331,6 +339,9 @@ private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
     case .picker:
         state.mode = .picker
         return search(&state)
+    case .audit:
+        state.list = list
+        return [.loadAudit(personID: list.person.id)]
     case .help: state.overlay = .help
     case .quit: return [.quit]
     default: break

@@ -31,6 +31,7 @@ public func view(_ state: State, ascii: Bool = false) -> Canvas {
     case .signIn?: painter.signInDialog()
     case .restore(let draft)?: painter.restore(draft)
     case .draftsWaiting(let drafts)?: painter.draftsWaiting(drafts)
+    case .audit(let entries)?: painter.audit(entries)
     case nil: break
     }
     painter.statusBar()
@@ -310,6 +311,18 @@ private struct Painter {
             lines += wrap("draft " + (kept.isEmpty ? "(none)" : kept), max(20, width - 10)).map { "  " + $0 }
         }
         lines += ["", "y: restore it    d: discard the draft    n: not now"]
+        box(lines, role: .normal)
+    }
+
+    mutating func audit(_ entries: [AuditEntry]) {
+        var lines = ["The last saves for this person (audit log), newest first:", ""]
+        if entries.isEmpty { lines.append("none recorded on this machine") }
+        for entry in entries {
+            let outcome = entry.error == nil ? "ok" : "FAILED" + (entry.traceID.map { " (trace \($0))" } ?? "")
+            lines.append("\(when(entry.time))  \(entry.standard)  \(outcome)")
+            lines += wrap(entry.changeSummary, max(20, width - 12)).map { "    " + $0 }
+        }
+        lines += ["", "any key closes this"]
         box(lines, role: .normal)
     }
 

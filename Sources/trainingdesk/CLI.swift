@@ -56,6 +56,7 @@ struct CLI {
             case "logout": try await logout(rest)
             case "completions": try await completions(rest)
             case "sandbox": try await sandbox(rest)
+            case "audit": try audit(rest)
             case "help", "--help", "-h": try emit(Help.main)
             case "--version": try emit("trainingdesk \(CtrlHubClient.version)\n")
             default: try await interface(words)
@@ -69,7 +70,7 @@ struct CLI {
             printError(failure.message)
             return failure.exit.rawValue
         } catch let usage as UsageError {
-            let known = ["whoami", "login", "logout", "completions", "sandbox"].contains(command)
+            let known = ["whoami", "login", "logout", "completions", "sandbox", "audit"].contains(command)
             printError("\(usage.message). See `trainingdesk \(known ? command + " " : "")--help`.")
             return Exit.usage.rawValue
         } catch {
@@ -236,16 +237,62 @@ struct CLI {
             return
         }
         let updated: Completion
+        var failure: CtrlHubError?
         do {
             updated = try await client.updateCompletion(id: id, attributes)
-        } catch where error.kind == .transport(.timeout) || error.kind == .transport(.connectionLost) {
-            throw Failure(.failure, "\(error.message) The change may or may not have been saved; check with `trainingdesk completions show \(id)`.")
         } catch {
+            failure = error
+            try record(current, attributes, me: me, client: client, error: error)
+            if error.kind == .transport(.timeout) || error.kind == .transport(.connectionLost) {
+                throw Failure(.failure, "\(error.message) The change may or may not have been saved; check with `trainingdesk completions show \(id)`.")
+            }
             throw Failure(error)
         }
+        try record(current, attributes, me: me, client: client, error: failure)
         let view = CompletionView(updated, rules: rules)
         if format == "json" { try printJSON(view.json) } else { try emit(Output.record(view.recordPairs)) }
         printError("Saved completion \(id).")
+    }
+
+    /// Every save attempt goes in the audit log before the outcome is reported.
+    private func record(_ current: Completion, _ attributes: CompletionAttributes, me: Me, client: CtrlHubClient,
+                        error: CtrlHubError?) throws {
+        let person = current.user ?? User(id: current.userRef?.id ?? "", email: "")
+        let entry = AuditEntry(time: Date(), email: me.user.email, api: client.configuration.apiURL.absoluteString,
+                               completionID: current.id, person: person, standard: current.standardTitle,
+                               before: current.attributes, after: attributes, error: error)
+        do { try AuditLog(environment: environment).append(entry) } catch {
+            throw Failure(.failure, "The audit log could not be written, so the outcome is not reported as a success: \(error.message)")
+        }
+    }
+
+    private func audit(_ words: [String]) throws {
+        let arguments = try parse(words, help: Help.audit, values: ["user", "since", "format"])
+        try arguments.none()
+        let format = try arguments.format(["table", "json"])
+        var since: Date?
+        if let text = arguments.values["since"] {
+            guard case .success(let day) = CompletionRules.parseDate(text) else {
+                throw UsageError(message: "--since must be a date, YYYY-MM-DD or DD/MM/YYYY")
+            }
+            since = day.start(in: displayZone(profile: nil, environment: environment))
+        }
+        let all: [AuditEntry]
+        do { all = try AuditLog(environment: environment).entries() } catch { throw Failure(.failure, error.message) }
+        let person = arguments.values["user"]?.lowercased()
+        let entries = all.filter { entry in
+            (person == nil || entry.person.id.lowercased() == person || entry.person.email.lowercased() == person)
+                && (since == nil || entry.time >= since!)
+        }
+        if format == "json" {
+            try printJSON(.array(entries.map(\.json)))
+        } else {
+            let rows = entries.map { entry in
+                [RFC3339.format(entry.time), entry.person.email, entry.standard, entry.changeSummary,
+                 entry.error.map { "error: \($0)" } ?? "ok"]
+            }
+            try emit(Output.table(["Time", "Person", "Training standard", "Changes", "Outcome"], rows))
+        }
     }
 
     private func reject(_ problems: [FieldProblem]) throws {
@@ -314,6 +361,7 @@ struct CLI {
         }
         options.store = store
         options.drafts = DraftStore(environment: environment)
+        options.audit = AuditLog(environment: environment)
         try await runInterface(CtrlHubClient(configuration: connection.configuration, token: token), options)
     }
 

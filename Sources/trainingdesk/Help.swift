@@ -24,6 +24,7 @@ enum Help {
       trainingdesk completions show ID [--format table|json]
       trainingdesk completions update ID [--completed DATE] [--expires DATE|none]
                                          [--certificate TEXT|none] [--provider TEXT]
+      trainingdesk audit [--user EMAIL|ID] [--since DATE] [--format table|json]
       trainingdesk sandbox [--host 127.0.0.1] [--port N]
 
     Options for commands that talk to Ctrl Hub:
@@ -102,6 +103,17 @@ enum Help {
       --format table|json   how to print the saved record
 
     \(connection)
+    """
+
+    static let audit = """
+    trainingdesk audit [--user EMAIL|ID] [--since DATE] [--format table|json]
+
+    Reads back the audit log, $XDG_STATE_HOME/trainingdesk/audit.jsonl: one entry per save
+    attempt made on this machine, by the UI or `completions update`, with who saved, where,
+    the record, each changed field old -> new, and the outcome (with its trace id).
+    --user keeps one person's records (email or id); --since DATE keeps entries from that
+    day on (YYYY-MM-DD or DD/MM/YYYY).
+
     """
 
     static let sandbox = """

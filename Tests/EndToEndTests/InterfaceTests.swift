@@ -200,6 +200,52 @@ import CtrlHubSandbox
         #expect(sandbox.requests("PUT").isEmpty)
     }
 
+    @Test func everySaveAttemptHasOneAuditLineAndNoTokenIsKept() throws {
+        let sandbox = try CLISandbox()
+        let variables = sandbox.environment()
+        let tmux = try openList(sandbox, environment: variables)
+        let record = try openForm(tmux, sandbox)
+        sandbox.server.inject(.serverError, method: "PUT")
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("AUDITED-1")
+        try tmux.press("C-s")
+        try tmux.wait(for: "Save these changes?")
+        try tmux.press("y")
+        try tmux.wait(for: "trace id")
+        try tmux.press("C-s")
+        try tmux.wait(for: "Save these changes?")
+        try tmux.press("y")
+        try tmux.wait(for: "Saved")
+        try tmux.press("a")
+        try tmux.wait(for: "The last saves for this person")
+        let state = variables["XDG_STATE_HOME"]! + "/trainingdesk"
+        let lines = try String(contentsOfFile: state + "/audit.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let entries = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(entries.map { $0["outcome"] as? String } == ["error", "ok"])
+        #expect((entries[0]["trace_id"] as? String)?.count == 32)
+        for entry in entries {
+            #expect(entry["completion_id"] as? String == record.id)
+            #expect(entry["email"] as? String == SandboxServer.admin.email)
+            let changes = try #require(entry["changes"] as? [[String: Any]])
+            #expect(changes.count == 1)
+            #expect(changes.first?["field"] as? String == "certificate_number")
+            #expect(changes.first?["old"] as? String == record.certificateNumber)
+            #expect(changes.first?["new"] as? String == "AUDITED-1")
+        }
+        // The CLI's saves go in the same log.
+        let cli = try run(["completions", "update", record.id, "--provider", "Audited Provider"], environment: variables)
+        #expect(cli.status == 0, "\(cli.stderr)")
+        let listed = try run(["audit", "--user", sandbox.person.email, "--format", "json"], environment: variables)
+        #expect((try parseJSON(listed.stdout) as? [Any])?.count == 3)
+        // Nothing under the state directory holds the token.
+        let files = FileManager.default.enumerator(atPath: state)?.compactMap { $0 as? String } ?? []
+        for file in files {
+            let text = (try? String(contentsOfFile: state + "/" + file, encoding: .utf8)) ?? ""
+            #expect(!text.contains(SandboxServer.admin.token), "\(file)")
+        }
+    }
+
     @Test func resizingDuringTheFormKeepsTheInput() throws {
         let sandbox = try CLISandbox()
         let tmux = try openList(sandbox)

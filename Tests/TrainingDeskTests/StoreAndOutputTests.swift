@@ -98,6 +98,37 @@ import CtrlHubKit
     }
 }
 
+@Suite struct AuditLogTests {
+    func entry(_ certificate: String, error: CtrlHubError? = nil) -> AuditEntry {
+        let before = CompletionAttributes(completedAt: "2024-01-01T00:00:00Z", expiresAt: nil, certificateNumber: "OLD", trainingProviderName: "P")
+        var after = before
+        after.certificateNumber = certificate
+        return AuditEntry(time: Date(timeIntervalSince1970: 1_700_000_000), email: "admin@x.test", api: "https://api.ctrl-hub.com",
+                          completionID: "c-1", person: User(id: "u-1", email: "p@x.test", firstName: "Pat"), standard: "SMSTS",
+                          before: before, after: after, error: error)
+    }
+
+    @Test func linesArePrivateOnePerAttemptAndSafeAcrossConcurrentWriters() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("td-audit-\(UUID().uuidString)")
+        let log = AuditLog(environment: ["XDG_STATE_HOME": directory.path])
+        try log.append(entry("NEW"))
+        try log.append(entry("FAILED", error: CtrlHubError(.server(status: 500), traceID: "t123")))
+        var info = stat()
+        stat(log.file.path, &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        let entries = try log.entries()
+        #expect(entries.map(\.changeSummary) == ["certificate_number: OLD -> NEW", "certificate_number: OLD -> FAILED"])
+        #expect(entries[0].error == nil)
+        #expect(entries[1].traceID == "t123")
+        DispatchQueue.concurrentPerform(iterations: 200) { index in
+            try? log.append(entry("C\(index)" + String(repeating: "x", count: 3000)))
+        }
+        let lines = try String(contentsOf: log.file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 202)
+        #expect(lines.allSatisfy { (try? JSON.parse(String($0))) != nil }, "no line is torn")
+    }
+}
+
 @Suite struct OutputTests {
     @Test func tableColumnsAlignInCellsWithWideText() {
         let text = Output.table(["Name", "Status"], [["王芳", "valid"], ["Zoe\u{308}", "EXPIRED"], ["Ann", "x"]])
