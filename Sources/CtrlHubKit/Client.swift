@@ -183,6 +183,22 @@ public final class CtrlHubClient: Sendable {
         return Completion(resource, in: document)
     }
 
+    public enum GuardedUpdate: Sendable, Equatable {
+        case saved(Completion)
+        /// Someone changed the record since `before` was read; nothing was sent. The record now.
+        case changed(Completion)
+    }
+
+    /// Replaces the attributes only if the record still has the `before` values. The API has no
+    /// ETags or If-Match, so this re-reads first: it narrows the window for a silent overwrite
+    /// to the time between the read and the write, without closing it.
+    public func updateCompletion(id: String, _ attributes: CompletionAttributes,
+                                 unlessChangedFrom before: CompletionAttributes) async throws(CtrlHubError) -> GuardedUpdate {
+        let current = try await completion(id: id)
+        guard current.attributes == before else { return .changed(current) }
+        return .saved(try await updateCompletion(id: id, attributes))
+    }
+
     /// The PUT body, exactly as the vendor's documentation shows it.
     public static func updateBody(id: String, _ attributes: CompletionAttributes) -> Data {
         let body: JSON = ["data": ["id": .string(id), "type": .string(ResourceType.completion), "attributes": attributes.json]]

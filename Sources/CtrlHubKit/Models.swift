@@ -145,15 +145,19 @@ public struct Completion: Sendable, Equatable, Identifiable {
     /// Resolved from `included` when the server sent them; the refs work without.
     public let user: User?
     public let standard: TrainingStandard?
+    /// When the record last changed, where the server says (`updated_at`, inferred).
+    public let updatedAt: Date?
 
     public init(id: String, attributes: CompletionAttributes, userRef: ResourceIdentifier? = nil,
-                standardRef: ResourceIdentifier? = nil, user: User? = nil, standard: TrainingStandard? = nil) {
+                standardRef: ResourceIdentifier? = nil, user: User? = nil, standard: TrainingStandard? = nil,
+                updatedAt: Date? = nil) {
         self.id = id
         self.attributes = attributes
         self.userRef = userRef
         self.standardRef = standardRef
         self.user = user
         self.standard = standard
+        self.updatedAt = updatedAt
     }
 
     public init(_ resource: Resource, in document: Document) {
@@ -168,7 +172,8 @@ public struct Completion: Sendable, Equatable, Identifiable {
                   userRef: userRef,
                   standardRef: standardRef,
                   user: document.resolve(userRef).map(User.init),
-                  standard: document.resolve(standardRef).map(TrainingStandard.init))
+                  standard: document.resolve(standardRef).map(TrainingStandard.init),
+                  updatedAt: resource["updated_at"]?.string.flatMap(RFC3339.parse))
     }
 
     public var completedAt: Date? { RFC3339.parse(attributes.completedAt) }

@@ -70,6 +70,29 @@ public struct CompletionEdit: Equatable, Sendable {
     }
 }
 
+extension CompletionAttributes {
+    /// One attribute by the form field that shows it; nil is "none" (a completed date is never
+    /// nil, so setting it to nil leaves it as it was).
+    public subscript(field: CompletionField) -> String? {
+        get {
+            switch field {
+            case .completed: return completedAt
+            case .expires: return expiresAt
+            case .certificate: return certificateNumber
+            case .provider: return trainingProviderName
+            }
+        }
+        set {
+            switch field {
+            case .completed: completedAt = newValue ?? completedAt
+            case .expires: expiresAt = newValue
+            case .certificate: certificateNumber = newValue
+            case .provider: trainingProviderName = newValue
+            }
+        }
+    }
+}
+
 /// The rules an edit must pass before anything is sent. The CLI and the edit form both use
 /// this, so they accept and refuse exactly the same input.
 public struct CompletionRules: Sendable {

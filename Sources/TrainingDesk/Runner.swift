@@ -157,7 +157,15 @@ final class Runner: @unchecked Sendable {
         case .loadCompletions(let userID):
             return .completionsLoaded(userID: userID, await result { try await client.completions(user: userID) })
         case .save(let request):
-            let outcome = await result { try await client.updateCompletion(id: request.id, request.attributes) }
+            let guarded = await result {
+                try await client.updateCompletion(id: request.id, request.attributes, unlessChangedFrom: request.before)
+            }
+            let outcome: Result<Completion, CtrlHubError>
+            switch guarded {
+            case .success(.changed(let server)): return .changed(request, server: server)
+            case .success(.saved(let completion)): outcome = .success(completion)
+            case .failure(let error): outcome = .failure(error)
+            }
             // The attempt is on record before anything on screen says it worked.
             if let audit {
                 let entry = AuditEntry(time: Date(), email: signedInEmail, api: client.configuration.apiURL.absoluteString,

@@ -126,6 +126,16 @@ public enum Overlay: Equatable, Sendable {
     case draftsWaiting([Draft])
     /// The last saves recorded for the person on screen.
     case audit([AuditEntry])
+    /// Fields both sides changed, each as opened / on the server now / yours; and what keeping
+    /// yours would send (with the fields only the server changed merged in).
+    case conflict([Clash], keep: SaveRequest, server: Completion)
+
+    public struct Clash: Equatable, Sendable {
+        public let field: CompletionField
+        public let opened: String?
+        public let server: String?
+        public let mine: String?
+    }
 
     public struct Change: Equatable, Sendable {
         public let field: CompletionField
@@ -191,11 +201,16 @@ public struct SaveRequest: Equatable, Sendable {
     public let standard: String
 
     public init(_ form: FormState, _ attributes: CompletionAttributes) {
-        id = form.completion.id
+        self.init(id: form.completion.id, attributes: attributes, before: form.completion.attributes,
+                  person: form.person, standard: form.completion.standardTitle)
+    }
+
+    public init(id: String, attributes: CompletionAttributes, before: CompletionAttributes, person: User, standard: String) {
+        self.id = id
         self.attributes = attributes
-        before = form.completion.attributes
-        person = form.person
-        standard = form.completion.standardTitle
+        self.before = before
+        self.person = person
+        self.standard = standard
     }
 }
 
@@ -230,6 +245,8 @@ public enum Event: Sendable {
     case draftFailed(String)
     case auditLoaded([AuditEntry])
     case auditFailed(String)
+    /// The record changed on the server since the form opened; nothing was sent.
+    case changed(SaveRequest, server: Completion)
 }
 
 /// Work for the runner: every side effect the UI can ask for.

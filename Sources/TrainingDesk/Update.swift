@@ -124,6 +124,8 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
         return []
     case .auditFailed(let reason):
         return message(&state, "The audit log could not be written: " + reason, .error)
+    case .changed(let request, let server):
+        return changed(request, server, &state)
     }
 }
 
@@ -208,6 +210,31 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
     case .audit:
         state.overlay = nil
         return []
+    case .conflict(_, let keep, let server):
+        switch key {
+        case .character("k"), .character("K"):
+            state.overlay = nil
+            state.form?.submitting = true
+            return message(&state, "Saving your values over the server's…", .busy) + [.save(keep)]
+        case .character("t"), .character("T"):
+            state.overlay = nil
+            guard let form = state.form else { return [] }
+            let fresh = Completion(id: server.id, attributes: server.attributes, userRef: server.userRef ?? form.completion.userRef,
+                                   standardRef: server.standardRef ?? form.completion.standardRef, user: server.user ?? form.completion.user,
+                                   standard: server.standard ?? form.completion.standard)
+            state.form = FormState(fresh, person: form.person, rules: state.rules, style: state.dateStyle)
+            if var list = state.list, let index = list.all.firstIndex(where: { $0.id == server.id }) {
+                list.all[index] = fresh
+                list.arrange(keeping: server.id, rules: state.rules)
+                state.list = list
+            }
+            return message(&state, "The form now shows the server's values; yours were not sent.", .info)
+        case .character("b"), .character("B"), .escape:
+            state.overlay = nil
+            return message(&state, "Nothing was sent; your values are as you typed them.", .info)
+        default:
+            return []
+        }
     case .draftsWaiting(let drafts):
         state.overlay = nil
         guard key == .enter, let newest = drafts.first else { return [] }
@@ -411,6 +438,31 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
     default: break
     }
     return []
+}
+
+/// The server's record differs from the one the form opened with. Fields only one side changed
+/// merge by themselves; fields both changed are put to the person.
+private func changed(_ request: SaveRequest, _ server: Completion, _ state: inout State) -> [Effect] {
+    guard state.form?.completion.id == request.id else { return [] }
+    state.form?.submitting = false
+    var keep = server.attributes
+    var clashes: [Overlay.Clash] = []
+    for field in CompletionField.allCases {
+        let opened = request.before[field], theirs = server.attributes[field], mine = request.attributes[field]
+        if mine == opened { continue }
+        keep[field] = mine
+        if theirs != opened && theirs != mine {
+            clashes.append(Overlay.Clash(field: field, opened: opened, server: theirs, mine: mine))
+        }
+    }
+    let merged = SaveRequest(id: request.id, attributes: keep, before: server.attributes, person: request.person,
+                             standard: request.standard)
+    if clashes.isEmpty {
+        state.form?.submitting = true
+        return message(&state, "The record changed on the server in other fields; saving yours with theirs…", .busy) + [.save(merged)]
+    }
+    state.overlay = .conflict(clashes, keep: merged, server: server)
+    return message(&state, "Someone changed this record since you opened it: choose what to keep.", .error)
 }
 
 /// Opens the record of a draft left by an earlier run, with the draft's texts in it.

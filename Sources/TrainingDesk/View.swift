@@ -32,6 +32,7 @@ public func view(_ state: State, ascii: Bool = false) -> Canvas {
     case .restore(let draft)?: painter.restore(draft)
     case .draftsWaiting(let drafts)?: painter.draftsWaiting(drafts)
     case .audit(let entries)?: painter.audit(entries)
+    case .conflict(let clashes, _, _)?: painter.conflict(clashes)
     case nil: break
     }
     painter.statusBar()
@@ -312,6 +313,24 @@ private struct Painter {
         }
         lines += ["", "y: restore it    d: discard the draft    n: not now"]
         box(lines, role: .normal)
+    }
+
+    mutating func conflict(_ clashes: [Overlay.Clash]) {
+        func shown(_ field: CompletionField, _ value: String?) -> String {
+            guard let value, !value.isEmpty else { return "(none)" }
+            if field == .completed || field == .expires, let day = state.rules.day(of: value) { return state.dateStyle.show(day) }
+            return value
+        }
+        var lines = ["This record was changed on the server since you opened it.",
+                     "Fields only one side changed are merged; these were changed on both:", ""]
+        for clash in clashes {
+            lines.append(clash.field.label + ":")
+            lines += wrap("when opened " + shown(clash.field, clash.opened), max(20, width - 10)).map { "  " + $0 }
+            lines += wrap("server now  " + shown(clash.field, clash.server), max(20, width - 10)).map { "  " + $0 }
+            lines += wrap("yours       " + shown(clash.field, clash.mine), max(20, width - 10)).map { "  " + $0 }
+        }
+        lines += ["", "k: keep mine (send)   t: take theirs   b or Esc: back to edit"]
+        box(lines, role: .warning)
     }
 
     mutating func audit(_ entries: [AuditEntry]) {

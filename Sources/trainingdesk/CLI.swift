@@ -12,6 +12,8 @@ enum Exit: Int32 {
     case invalidInput = 3
     case notSignedIn = 4
     case notFound = 5
+    /// The record changed on the server since it was read (or since --if-unchanged-since).
+    case conflict = 6
 }
 
 struct Failure: Error {
@@ -209,7 +211,7 @@ struct CLI {
 
     private func updateCompletion(_ words: [String]) async throws {
         let arguments = try parse(words, help: Help.completionsUpdate,
-                                  values: connectionOptions.union(["completed", "expires", "certificate", "provider", "format"]))
+                                  values: connectionOptions.union(["completed", "expires", "certificate", "provider", "format", "if-unchanged-since"]))
         let id = try arguments.one("completion id")
         try checkID(id, "the completion id")
         let format = try arguments.format(["table", "json"])
@@ -219,6 +221,13 @@ struct CLI {
         guard edit != CompletionEdit() else {
             throw UsageError(message: "nothing to change: give --completed, --expires, --certificate or --provider")
         }
+        var unchangedSince: Date?
+        if let text = arguments.values["if-unchanged-since"] {
+            guard let time = RFC3339.parse(text) else {
+                throw UsageError(message: "--if-unchanged-since must be an RFC 3339 time such as 2026-12-03T09:00:00Z")
+            }
+            unchangedSince = time
+        }
         // Everything that can be checked without the record is checked before any request.
         let localRules = CompletionRules(zone: displayZone(profile: nil, environment: environment))
         try reject(localRules.problems(in: edit))
@@ -227,6 +236,14 @@ struct CLI {
         let me = try await call { try await client.whoami() }
         let rules = CompletionRules(zone: displayZone(profile: me.user.timezone, environment: environment))
         let current = try await call { try await client.completion(id: id) }
+        if let unchangedSince {
+            guard let updated = current.updatedAt else {
+                throw Failure(.failure, "The server does not say when the record last changed, so --if-unchanged-since cannot be checked; nothing was sent.")
+            }
+            if updated > unchangedSince {
+                throw Failure(.conflict, "The record changed at \(RFC3339.format(updated)), after \(RFC3339.format(unchangedSince)); nothing was sent.")
+            }
+        }
         let attributes: CompletionAttributes
         switch rules.apply(edit, to: current.attributes) {
         case .invalid(let problems): try reject(problems); return
@@ -239,8 +256,14 @@ struct CLI {
         let updated: Completion
         var failure: CtrlHubError?
         do {
-            updated = try await client.updateCompletion(id: id, attributes)
-        } catch {
+            switch try await client.updateCompletion(id: id, attributes, unlessChangedFrom: current.attributes) {
+            case .saved(let completion): updated = completion
+            case .changed:
+                throw Failure(.conflict, "The record changed on the server between reading and writing; nothing was sent. Run the command again to apply your change to the new values.")
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as CtrlHubError {
             failure = error
             try record(current, attributes, me: me, client: client, error: error)
             if error.kind == .transport(.timeout) || error.kind == .transport(.connectionLost) {

@@ -30,7 +30,7 @@ enum Help {
     Options for commands that talk to Ctrl Hub:
     \(connection)
     Exit status: 0 ok, 1 failure, 2 usage, 3 invalid input (nothing sent),
-    4 not signed in or session rejected, 5 not found.
+    4 not signed in or session rejected, 5 not found, 6 changed on the server (nothing sent).
     Run `trainingdesk COMMAND --help` for one command. Full guide: docs/cli.md.
 
     """
@@ -92,13 +92,17 @@ enum Help {
     static let completionsUpdate = """
     trainingdesk completions update ID [--completed DATE] [--expires DATE|none]
                                        [--certificate TEXT|none] [--provider TEXT]
+                                       [--if-unchanged-since TIME]
 
     Changes the given fields of one completion; the others are sent back exactly as
     the server has them. DATE is YYYY-MM-DD or DD/MM/YYYY (day first), a real date
     from 1900 to 2100. The completed date cannot be after today; the expiry must be
     after the completed date. `none` clears the expiry or the certificate number.
     Text is trimmed, at most 255 characters, without control characters.
-    Invalid input is refused with exit status 3 before anything is sent.
+    Invalid input is refused with exit status 3 before anything is sent. The record is
+    read again just before writing; if it changed since it was read, nothing is sent and
+    the exit status is 6. --if-unchanged-since TIME (RFC 3339) also refuses, with 6, a
+    record changed after TIME.
 
       --format table|json   how to print the saved record
 

@@ -127,6 +127,28 @@ final class LiveSandbox: @unchecked Sendable {
         #expect(put.body == CtrlHubClient.updateBody(id: stored.id, attributes))
     }
 
+    @Test func aGuardedUpdateSendsNothingWhenTheRecordChanged() async throws {
+        let live = try LiveSandbox()
+        let stored = live.someCompletion
+        let client = try live.client()
+        let read = try await client.completion(id: stored.id)
+        #expect(read.updatedAt != nil)
+        var mine = read.attributes
+        mine.certificateNumber = "MINE"
+        try live.server.changeCompletion(id: stored.id, ["certificate_number": "THEIRS"])
+        guard case .changed(let now) = try await client.updateCompletion(id: stored.id, mine, unlessChangedFrom: read.attributes) else {
+            Issue.record("the change on the server was not noticed")
+            return
+        }
+        #expect(now.attributes.certificateNumber == "THEIRS")
+        #expect(live.requests("PUT").isEmpty)
+        guard case .saved = try await client.updateCompletion(id: stored.id, mine, unlessChangedFrom: now.attributes) else {
+            Issue.record("an unchanged record must be saved")
+            return
+        }
+        #expect(live.server.completion(id: stored.id)?.certificateNumber == "MINE")
+    }
+
     @Test func serverValidationNamesTheField() async throws {
         let live = try LiveSandbox()
         let stored = live.someCompletion

@@ -250,6 +250,17 @@ import CtrlHubSandbox
         #expect(sandbox.server.completion(id: record.id) == record)
     }
 
+    @Test func aRecordChangedSinceAGivenTimeIsExit6() throws {
+        let sandbox = try CLISandbox()
+        let record = sandbox.record
+        let stale = try sandbox.run(["completions", "update", record.id, "--certificate", "X-6", "--if-unchanged-since", "2000-01-01T00:00:00Z"])
+        #expect(stale.status == 6, "\(stale.stderr)")
+        #expect(stale.stderr.contains("nothing was sent"))
+        #expect(sandbox.requests("PUT").isEmpty)
+        let fresh = try sandbox.run(["completions", "update", record.id, "--certificate", "X-6", "--if-unchanged-since", "2100-01-01T00:00:00Z"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+    }
+
     @Test func nothingChangedSendsNothing() throws {
         let sandbox = try CLISandbox()
         let record = sandbox.record

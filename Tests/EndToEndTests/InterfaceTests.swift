@@ -246,6 +246,38 @@ import CtrlHubSandbox
         }
     }
 
+    @Test func aChangeBehindTheUIsBackIsShownAndNeverSilentlyOverwritten() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try openList(sandbox)
+        let record = try openForm(tmux, sandbox)
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("MINE-1")
+        // Another administrator, through the CLI: the certificate (a clash) and the provider.
+        let other = try sandbox.run(["completions", "update", record.id, "--certificate", "THEIRS-1", "--provider", "Theirs Training Ltd"])
+        #expect(other.status == 0, "\(other.stderr)")
+        try tmux.press("C-s")
+        try tmux.wait(for: "Save these changes?")
+        try tmux.press("y")
+        let conflict = try tmux.wait(for: "changed on the server since you opened it")
+        #expect(conflict.contains("THEIRS-1") && conflict.contains("MINE-1"))
+        #expect(sandbox.server.completion(id: record.id)?.certificateNumber == "THEIRS-1", "nothing was sent yet")
+        try tmux.press("t")
+        try tmux.wait(for: "The form now shows")
+        #expect(try tmux.screen().contains("THEIRS-1"))
+        try tmux.press("Tab", "Tab", "C-u")
+        try tmux.type("MINE-2")
+        try sandbox.server.changeCompletion(id: record.id, ["certificate_number": "THEIRS-2"])
+        try tmux.press("C-s")
+        try tmux.wait(for: "Save these changes?")
+        try tmux.press("y")
+        try tmux.wait(for: "changed on the server since you opened it")
+        try tmux.press("k")
+        try tmux.wait(for: "Saved")
+        let now = try #require(sandbox.server.completion(id: record.id))
+        #expect(now.certificateNumber == "MINE-2", "keep mine sent mine")
+        #expect(now.providerName == "Theirs Training Ltd", "a field changed only on the server is kept")
+    }
+
     @Test func resizingDuringTheFormKeepsTheInput() throws {
         let sandbox = try CLISandbox()
         let tmux = try openList(sandbox)

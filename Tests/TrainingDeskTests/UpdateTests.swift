@@ -628,3 +628,64 @@ func sent(_ effects: [Effect]) -> CompletionAttributes? {
         #expect(state.overlay == nil)
     }
 }
+
+@Suite struct ConflictTests {
+    /// The form on c-1 with the certificate changed and the save confirmed.
+    func confirmed() throws -> (State, SaveRequest) {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab, .control("u"))
+        World.type(&state, "MINE")
+        _ = World.press(&state, .control("s"))
+        guard case .save(let request)? = World.press(&state, .character("y")).last else { throw CancellationError() }
+        return (state, request)
+    }
+
+    func server(_ change: (inout CompletionAttributes) -> Void) -> Completion {
+        var record = World.completions[0]
+        change(&record.attributes)
+        return record
+    }
+
+    @Test func fieldsOnlyTheServerChangedMergeWithoutAsking() throws {
+        var (state, request) = try confirmed()
+        let theirs = server { $0.trainingProviderName = "Changed by another admin" }
+        let effects = update(&state, .changed(request, server: theirs))
+        #expect(state.overlay == nil)
+        guard case .save(let merged)? = effects.last else {
+            Issue.record("merged save not sent")
+            return
+        }
+        #expect(merged.attributes.certificateNumber == "MINE")
+        #expect(merged.attributes.trainingProviderName == "Changed by another admin", "theirs is kept")
+        #expect(merged.before == theirs.attributes, "the next check is against the server's record")
+    }
+
+    @Test func aFieldBothChangedIsPutToThePerson() throws {
+        var (state, request) = try confirmed()
+        let theirs = server { $0.certificateNumber = "THEIRS"; $0.trainingProviderName = "Other" }
+        #expect(!update(&state, .changed(request, server: theirs)).contains { if case .save = $0 { return true } else { return false } })
+        guard case .conflict(let clashes, let keep, _)? = state.overlay else {
+            Issue.record("no conflict shown")
+            return
+        }
+        #expect(clashes == [Overlay.Clash(field: .certificate, opened: "SMSTS-0042", server: "THEIRS", mine: "MINE")])
+        let screen = view(state).lines.joined(separator: "\n")
+        #expect(screen.contains("when opened SMSTS-0042") && screen.contains("server now THEIRS") && screen.contains("yours MINE"))
+        #expect(keep.attributes.trainingProviderName == "Other", "a field only they changed is kept even when keeping mine")
+        #expect(World.press(&state, .character("k")) .contains(.save(keep)))
+    }
+
+    @Test func takeTheirsReloadsTheFormAndBackKeepsMine() throws {
+        var (state, request) = try confirmed()
+        let theirs = server { $0.certificateNumber = "THEIRS" }
+        _ = update(&state, .changed(request, server: theirs))
+        let conflict = state.overlay
+        _ = World.press(&state, .character("b"))
+        #expect(state.form?.text(.certificate) == "MINE")
+        state.overlay = conflict
+        _ = World.press(&state, .character("t"))
+        #expect(state.form?.text(.certificate) == "THEIRS")
+        #expect(state.form?.changed == false)
+        #expect(state.list?.all.first { $0.id == "c-1" }?.attributes.certificateNumber == "THEIRS")
+    }
+}
