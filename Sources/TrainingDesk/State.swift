@@ -176,6 +176,8 @@ public struct State: Equatable, Sendable {
     public var pendingDraft: Draft?
     /// Asked for (`--read-only`, config) or learnt from a 403: records open as views.
     public var readOnly = false
+    /// Keys typed while an answer they depend on is on its way, handled in order once it is in.
+    public var heldKeys: [Key] = []
     var messageCounter = 0
 
     public init(width: Int, height: Int, now: Date = Date(), dateStyle: DateStyle = .iso, demo: Bool = false) {

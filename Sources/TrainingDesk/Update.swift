@@ -5,6 +5,28 @@ import Terminal
 /// Every decision the UI makes: a pure function from the state and an event to the next
 /// state and the work to do. No I/O happens here.
 public func update(_ state: inout State, _ event: Event) -> [Effect] {
+    var effects = react(&state, event)
+    if case .key = event { return effects }
+    // Keys typed ahead over a slow link are handled once what they waited for has come.
+    while !state.heldKeys.isEmpty, !waiting(state) {
+        effects += handle(state.heldKeys.removeFirst(), &state)
+    }
+    return effects
+}
+
+/// Whether keys must wait: the records are still on their way, a save is out, the picker is
+/// about to open a search's first result, or the session is still being checked.
+func waiting(_ state: State) -> Bool {
+    switch state.mode {
+    case .starting: return state.startupError == nil
+    case .list: return state.list.map { $0.loading && $0.all.isEmpty } ?? false
+    case .form: return state.form?.submitting == true
+    case .picker: return state.picker.openWhenAnswered
+    case .signIn: return false
+    }
+}
+
+private func react(_ state: inout State, _ event: Event) -> [Effect] {
     switch event {
     case .key(let key):
         return handle(key, &state)
@@ -136,6 +158,10 @@ private func handle(_ key: Key, _ state: inout State) -> [Effect] {
     // Nothing can be seen to be changed on a screen too small to show it; only quitting works.
     if state.width < minimumWidth || state.height < minimumHeight {
         return key == .control("c") && state.form?.changed != true ? [.quit] : []
+    }
+    if waiting(state), state.overlay == nil, key != .control("c") {
+        state.heldKeys.append(key)
+        return []
     }
     // An error stays until the person does something next.
     if state.status?.kind == .error { state.status = nil }
@@ -390,7 +416,6 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
         form.focus = fields[(index + step) % fields.count]
         form.check(state.rules, all: false)
     case .edit:
-        if form.submitting { return message(&state, "Wait for the save to finish before editing.", .info) }
         _ = form.fields[form.focus]?.handle(key)
         form.problems[form.focus] = nil
         form.draftGeneration += 1
@@ -528,7 +553,7 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
         let title = clean.standard?.title ?? state.form?.completion.standardTitle ?? id
         if var form = state.form, form.completion.id == id {
             let typedSince = form.sent.map { sent in sent.contains { form.text($0.key) != $0.value } } ?? false
-            if typedSince {
+            if typedSince || !state.heldKeys.isEmpty {
                 // Keep what was typed during the save; the record underneath is the new one.
                 let reopened = FormState(merge(clean, into: form.completion), person: form.person, rules: state.rules, style: state.dateStyle)
                 form.completion = reopened.completion

@@ -282,15 +282,34 @@ import Terminal
         #expect(changes.first?.new == "2021-02-01")
     }
 
-    @Test func whileSavingKeysStillWorkButTheTextIsHeld() {
+    @Test func keysTypedWhileSavingAreHeldThenHandledInOrder() {
         var state = World.formState()
         _ = World.press(&state, .tab, .tab)
         World.type(&state, "X")
         _ = World.press(&state, .control("s"), .character("y"))
         _ = World.press(&state, .tab)
-        #expect(state.form?.focus == .provider, "moving still works")
         World.type(&state, "Z")
-        #expect(state.form?.text(.provider).hasSuffix("Z") == false)
+        #expect(state.heldKeys == [.tab, .character("Z")])
+        #expect(state.form?.focus == .certificate, "nothing moves under the save")
+        var saved = World.completions[0]
+        saved.attributes.certificateNumber = "SMSTS-0042X"
+        _ = update(&state, .saved(id: "c-1", .success(saved)))
+        #expect(state.mode == .form, "the form stays open for what was typed meanwhile")
+        #expect(state.form?.focus == .provider)
+        #expect(state.form?.text(.provider).hasSuffix("Z") == true)
+        #expect(state.form?.text(.certificate) == "SMSTS-0042X")
+        #expect(state.heldKeys.isEmpty)
+    }
+
+    @Test func keysTypedBeforeTheRecordsArriveAreNotLost() {
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .membersLoaded(query: "", .success(World.others)))
+        _ = World.press(&state, .enter, .character("j"), .enter)
+        #expect(state.heldKeys == [.character("j"), .enter])
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
+        #expect(state.mode == .form)
+        #expect(state.form?.completion.id == "c-2", "j then Enter opened the second record")
     }
 
     @Test func aSuccessfulSaveClosesTheFormAndShowsTheServersValues() {
