@@ -17,6 +17,8 @@ public struct AppOptions: Sendable {
     public var readOnly = false
     /// Where save attempts are recorded; nil records none (the demo).
     public var audit: AuditLog?
+    /// When the session given to the UI ends, where known.
+    public var sessionExpiresAt: Date?
 
     public init() {}
 }
@@ -28,7 +30,8 @@ public enum App {
     public static func run(client: CtrlHubClient, options: AppOptions) -> Int32 {
         let inbox = Inbox()
         let runner = Runner(client: client, inbox: inbox, store: options.store, drafts: options.drafts,
-                            audit: options.audit, demo: options.demo, organisation: options.organisation)
+                            audit: options.audit, demo: options.demo, organisation: options.organisation,
+                            expiresAt: options.sessionExpiresAt)
         // Before the screen starts, so ncurses leaves SIGWINCH to us: in a threaded program its
         // own handler may run on a thread that is not the one waiting in poll().
         let signals = watchSignals(inbox)

@@ -2,7 +2,7 @@ import Terminal
 
 public enum Action: Equatable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
-    case filter, sort, open, reload, picker, audit, help, quit
+    case filter, sort, open, reload, picker, audit, signOut, help, quit
     case nextField, previousField, save, renew, cancel, edit, signIn
 }
 
@@ -52,6 +52,7 @@ public enum KeyTable {
                 Binding(keys: [.character("r")], action: .reload, help: "reload from Ctrl Hub"),
                 Binding(keys: [.character("p")], action: .picker, help: "find another person"),
                 Binding(keys: [.character("a")], action: .audit, help: "the last saves for this person (audit log)"),
+                Binding(keys: [.character("L")], action: .signOut, help: "sign out (revokes the session)"),
                 Binding(keys: [.character("?"), .function(1)], action: .help, help: "this help"),
                 Binding(keys: [.character("q"), .control("c")], action: .quit, help: "quit"),
             ]

@@ -80,8 +80,12 @@ final class Runner: @unchecked Sendable {
     private let demo: Bool
     private let organisation: String?
 
+    /// When the current session ends, where known.
+    private var expiresAt: Date?
+
     init(client: CtrlHubClient, inbox: Inbox, store: SessionStore?, drafts: DraftStore?, audit: AuditLog?, demo: Bool,
-         organisation: String?) {
+         organisation: String?, expiresAt: Date?) {
+        self.expiresAt = expiresAt
         self.client = client
         self.inbox = inbox
         self.store = store
@@ -106,6 +110,7 @@ final class Runner: @unchecked Sendable {
                 case .searchDue(let generation): inbox.post(.searchDue(generation: generation))
                 case .statusExpired(let id): inbox.post(.statusExpired(id: id))
                 case .draftDue(let generation): inbox.post(.draftDue(generation: generation))
+                case .clock: inbox.post(.clock)
                 }
             }
         case .quit:
@@ -137,7 +142,10 @@ final class Runner: @unchecked Sendable {
             return .signedIn(await result {
                 let session = try await client.login(email: email, password: password)
                 let signedIn = client.with(token: session.token)
-                self.lock.withLock { self.client = signedIn }
+                self.lock.withLock {
+                    self.client = signedIn
+                    self.expiresAt = session.expiresAt
+                }
                 try? self.store?.save(StoredSession(apiURL: client.configuration.apiURL.absoluteString,
                                                     authURL: client.configuration.authURL.absoluteString,
                                                     email: session.email, expiresAt: session.expiresAt, token: session.token))
@@ -175,6 +183,12 @@ final class Runner: @unchecked Sendable {
                 do { try audit.append(entry) } catch { inbox.post(.auditFailed(error.message)) }
             }
             return .saved(id: request.id, outcome)
+        case .signOut:
+            var failure: CtrlHubError?
+            do { try await client.logout() } catch where error.kind != .unauthorised { failure = error } catch {}
+            try? store?.delete()
+            lock.withLock { self.client = client.with(token: nil) }
+            return .signedOut(failure)
         case .after, .quit, .saveDraft, .deleteDraft, .loadDraft, .listDrafts, .loadAudit:
             return nil
         }
@@ -184,7 +198,8 @@ final class Runner: @unchecked Sendable {
     private var signedInEmail: String { lock.withLock { email } }
 
     private func session(_ client: CtrlHubClient) async throws(CtrlHubError) -> SessionInfo {
-        let info = SessionInfo(me: try await client.whoami(), host: host, demo: demo, organisation: organisation)
+        let info = SessionInfo(me: try await client.whoami(), host: host, demo: demo, organisation: organisation,
+                               expiresAt: lock.withLock { expiresAt })
         lock.withLock { email = info.me.user.email }
         return info
     }

@@ -9,11 +9,14 @@ public struct SessionInfo: Equatable, Sendable {
     public var demo: Bool
     /// The organisation worked in: the one asked for, else the caller's first.
     public var organisation: Organisation?
+    /// When the session ends, where known (a sign-in or the stored session says).
+    public var expiresAt: Date?
 
-    public init(me: Me, host: String, demo: Bool, organisation: String? = nil) {
+    public init(me: Me, host: String, demo: Bool, organisation: String? = nil, expiresAt: Date? = nil) {
         self.me = me
         self.host = host
         self.demo = demo
+        self.expiresAt = expiresAt
         self.organisation = organisation.map { id in me.organisations.first { $0.id == id } ?? Organisation(id: id, name: id) }
             ?? me.organisations.first
     }
@@ -249,6 +252,9 @@ public enum Event: Sendable {
     case auditFailed(String)
     /// The record changed on the server since the form opened; nothing was sent.
     case changed(SaveRequest, server: Completion)
+    /// A minute went by while the session nears its end.
+    case clock
+    case signedOut(CtrlHubError?)
 }
 
 /// Work for the runner: every side effect the UI can ask for.
@@ -265,6 +271,8 @@ public enum Effect: Equatable, Sendable {
     case listDrafts
     /// The audit log's last saves for one person.
     case loadAudit(personID: String)
+    /// Revoke the session on the server and forget it here.
+    case signOut
     /// Sends the event back after a pause: debounce and fading messages.
     case after(TimeInterval, TimerEvent)
     case quit
@@ -273,5 +281,6 @@ public enum Effect: Equatable, Sendable {
         case searchDue(generation: Int)
         case statusExpired(id: Int)
         case draftDue(generation: Int)
+        case clock
     }
 }

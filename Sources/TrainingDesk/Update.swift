@@ -39,31 +39,19 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
     case .sessionLoaded(.success(let session)), .signedIn(.success(let session)):
         state.session = session
         if session.me.user.mayWriteCompletions == false { state.readOnly = true }
-        if state.signIn.busy { state.status = nil }
-        state.signIn.busy = false
-        state.signIn.password = TextField(masked: true)
-        if state.overlay == .signIn {
-            state.overlay = nil
-            switch state.resume {
-            case .effect(let effect)?:
-                state.resume = nil
-                return message(&state, "Signed in again; carrying on.", .success) + [effect]
-            case .confirm(let confirm)?:
-                state.resume = nil
-                state.overlay = confirm
-                return message(&state, "Signed in again. Save now?", .info)
-            case nil:
-                return message(&state, "Signed in again.", .success)
-            }
-        }
-        guard state.mode == .starting || state.mode == .signIn else { return [] }
-        if let wanted = state.wantedPerson, let org = session.organisation?.id {
-            state.wantedPerson = nil
-            state.mode = .starting
-            return [.loadPerson(wanted, org: org), .listDrafts]
-        }
-        state.mode = .picker
-        return search(&state) + [.listDrafts]
+        let ticking = clock(state)
+        return ticking + opened(session, &state)
+    case .clock:
+        return clock(state)
+    case .signedOut(let error):
+        state.session = nil
+        state.list = nil
+        state.form = nil
+        state.picker = PickerState()
+        state.mode = .signIn
+        state.signIn = SignInState()
+        let text = error.map { "Signed out here, but the server was not told: " + $0.message } ?? "Signed out."
+        return message(&state, text, error == nil ? .success : .error)
     case .sessionLoaded(.failure(let error)):
         if error.kind == .unauthorised {
             state.mode = .signIn
@@ -392,6 +380,9 @@ private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
     case .picker:
         state.mode = .picker
         return search(&state)
+    case .signOut:
+        state.list = list
+        return message(&state, "Signing out…", .busy) + [.signOut]
     case .audit:
         state.list = list
         return [.loadAudit(personID: list.person.id)]
@@ -488,6 +479,44 @@ private func changed(_ request: SaveRequest, _ server: Completion, _ state: inou
     }
     state.overlay = .conflict(clashes, keep: merged, server: server)
     return message(&state, "Someone changed this record since you opened it: choose what to keep.", .error)
+}
+
+/// A session is known (at start, or after signing in): carry on with whatever waited for it.
+private func opened(_ session: SessionInfo, _ state: inout State) -> [Effect] {
+    if state.signIn.busy { state.status = nil }
+    state.signIn.busy = false
+    state.signIn.password = TextField(masked: true)
+    if state.overlay == .signIn {
+        state.overlay = nil
+        switch state.resume {
+        case .effect(let effect)?:
+            state.resume = nil
+            return message(&state, "Signed in again; carrying on.", .success) + [effect]
+        case .confirm(let confirm)?:
+            state.resume = nil
+            state.overlay = confirm
+            return message(&state, "Signed in again. Save now?", .info)
+        case nil:
+            return message(&state, "Signed in again.", .success)
+        }
+    }
+    guard state.mode == .starting || state.mode == .signIn else { return [] }
+    if let wanted = state.wantedPerson, let org = session.organisation?.id {
+        state.wantedPerson = nil
+        state.mode = .starting
+        return [.loadPerson(wanted, org: org), .listDrafts]
+    }
+    state.mode = .picker
+    return search(&state) + [.listDrafts]
+}
+
+/// Wakes the loop each minute once the session has under an hour left, so the countdown in
+/// the status bar moves; until then, once, when the hour begins.
+private func clock(_ state: State) -> [Effect] {
+    guard let end = state.session?.expiresAt else { return [] }
+    let left = end.timeIntervalSince(state.now)
+    if left <= 0 { return [] }
+    return [.after(left > 3600 ? left - 3600 + 1 : 60 - left.truncatingRemainder(dividingBy: 60) + 0.5, .clock)]
 }
 
 /// Opens the record of a draft left by an earlier run, with the draft's texts in it.

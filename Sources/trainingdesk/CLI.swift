@@ -374,6 +374,7 @@ struct CLI {
             let client = CtrlHubClient(configuration: configuration, token: nil)
             let session = try await call { try await client.login(email: SandboxServer.admin.email, password: SandboxServer.admin.password) }
             options.demo = true
+            options.sessionExpiresAt = session.expiresAt
             try await runInterface(client.with(token: session.token), options)
             return
         }
@@ -383,6 +384,7 @@ struct CLI {
             throw Failure(.notSignedIn, error.message)
         }
         options.store = store
+        if environment["CTRLHUB_SESSION_TOKEN"] == nil, let stored = try? store.load() { options.sessionExpiresAt = stored.expiresAt }
         options.drafts = DraftStore(environment: environment)
         options.audit = AuditLog(environment: environment)
         try await runInterface(CtrlHubClient(configuration: connection.configuration, token: token), options)

@@ -278,6 +278,22 @@ import CtrlHubSandbox
         #expect(now.providerName == "Theirs Training Ltd", "a field changed only on the server is kept")
     }
 
+    @Test func aSessionFileOthersCanReadIsRefusedAndAPrivateOneWorks() throws {
+        let sandbox = try CLISandbox()
+        let variables = sandbox.environment(token: nil)
+        let login = try run(["login", "--email", SandboxServer.admin.email], environment: variables, input: SandboxServer.admin.password + "\n")
+        #expect(login.status == 0, "\(login.stderr)")
+        let file = variables["XDG_STATE_HOME"]! + "/trainingdesk/session.json"
+        chmod(file, 0o644)
+        let refused = try Tmux([], environment: variables)
+        let screen = try refused.wait(for: "[exit 4]")
+        #expect(screen.contains("accessible by others") && screen.contains("chmod 600"), "the message says how to fix it")
+        chmod(file, 0o600)
+        let works = try Tmux([], environment: variables)
+        try works.wait(for: "Find a person")
+        try works.wait(for: SandboxServer.admin.email)
+    }
+
     @Test func resizingDuringTheFormKeepsTheInput() throws {
         let sandbox = try CLISandbox()
         let tmux = try openList(sandbox)

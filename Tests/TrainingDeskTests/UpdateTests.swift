@@ -708,3 +708,37 @@ func sent(_ effects: [Effect]) -> CompletionAttributes? {
         #expect(state.list?.all.first { $0.id == "c-1" }?.attributes.certificateNumber == "THEIRS")
     }
 }
+
+@Suite struct SessionClockTests {
+    func state(minutesLeft: Double) -> (State, [Effect]) {
+        var session = World.session
+        session.expiresAt = World.now.addingTimeInterval(minutesLeft * 60)
+        var state = State(width: 80, height: 24, now: World.now)
+        let effects = update(&state, .sessionLoaded(.success(session)))
+        return (state, effects)
+    }
+
+    @Test func theStatusBarCountsDownTheLastHourAndWarnsAtTenMinutes() {
+        let (hours, far) = state(minutesLeft: 180)
+        #expect(far.contains(.after(7201, .clock)), "one wake-up when the last hour begins")
+        #expect(view(hours).lines.last?.contains("left") == false)
+        let (soon, _) = state(minutesLeft: 42)
+        #expect(view(soon).lines.last?.contains("session 42m left") == true)
+        let (close, ticking) = state(minutesLeft: 9)
+        #expect(ticking.contains { if case .after(_, .clock) = $0 { return true } else { return false } })
+        let bar = view(close)
+        #expect(bar.lines.last?.contains("SESSION ENDS IN 9m") == true)
+        #expect(bar.row(bar.height - 1).contains { $0.role == .warning })
+    }
+
+    @Test func signingOutRevokesAndShowsTheSignInForm() {
+        var state = World.listState()
+        #expect(World.press(&state, .character("L")).contains(.signOut))
+        _ = update(&state, .signedOut(nil))
+        #expect(state.mode == .signIn)
+        #expect(state.session == nil)
+        #expect(state.status?.text == "Signed out.")
+        _ = update(&state, .signedOut(CtrlHubError(.transport(.refused))))
+        #expect(state.status?.text.contains("server was not told") == true)
+    }
+}
