@@ -361,6 +361,9 @@ private struct Painter {
         var lines = [drafts.count == 1 ? "An edit was not saved last time:" : "\(drafts.count) edits were not saved; the newest:", ""]
         lines.append("\(newest.person.displayName) · \(newest.completion.standardTitle)")
         lines.append("kept \(when(newest.savedAt))")
+        let opened = FormState(newest.completion, person: newest.person, rules: state.rules, style: state.dateStyle).initial
+        let changed = CompletionField.allCases.filter { newest.fields[$0] != nil && newest.fields[$0] != opened[$0] }
+        if !changed.isEmpty { lines += wrap("changed: " + changed.map(\.label).joined(separator: ", "), max(20, width - 10)) }
         lines += ["", "Enter: open it    Esc: later"]
         box(lines, role: .normal)
     }

@@ -552,6 +552,7 @@ import Terminal
         _ = update(&state, .draftsListed([draft]))
         #expect(state.overlay == .draftsWaiting([draft]))
         #expect(view(state).lines.joined().contains("An edit was not saved last time"))
+        #expect(view(state).lines.joined().contains("changed: Certificate number"))
         #expect(World.press(&state, .enter) == [.loadCompletions(userID: "u-1")])
         _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
         #expect(state.mode == .form)
