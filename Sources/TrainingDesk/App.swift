@@ -99,7 +99,7 @@ public enum App {
 
     /// On the way out by a signal or a lost terminal, whatever was typed is kept as a draft.
     private static func keepDraft(_ state: State, _ options: AppOptions, status: Int32) -> Int32 {
-        if let form = state.form, form.changed { try? options.drafts?.save(form.draft(at: Date())) }
+        if let form = state.form, form.changed { try? options.drafts?.save(form.draft(at: Date(), owner: state.draftOwner)) }
         return status
     }
 

@@ -7,12 +7,15 @@ public struct Draft: Equatable, Sendable {
     public var person: User
     public var fields: [CompletionField: String]
     public var savedAt: Date
+    /// Whose edit it is, and against which Ctrl Hub: a draft is offered to no one else.
+    public var owner: String
 
-    public init(completion: Completion, person: User, fields: [CompletionField: String], savedAt: Date) {
+    public init(completion: Completion, person: User, fields: [CompletionField: String], savedAt: Date, owner: String) {
         self.completion = completion
         self.person = person
         self.fields = fields
         self.savedAt = savedAt
+        self.owner = owner
     }
 }
 
@@ -38,10 +41,20 @@ public struct DraftStore: Sendable {
         try writePrivately(DraftStore.encode(draft).serialized(pretty: true), to: file)
     }
 
+    /// The draft of one record, if it belongs to `owner`.
+    public func load(_ id: String, owner: String) -> Draft? {
+        load(id).flatMap { $0.owner == owner ? $0 : nil }
+    }
+
     public func load(_ id: String) -> Draft? {
         guard let file = file(id), let data = FileManager.default.contents(atPath: file.path),
               (try? checkPrivate(file.path, mode: 0o600)) != nil, let json = try? JSON.parse(data) else { return nil }
         return DraftStore.decode(json)
+    }
+
+    /// Every draft of `owner`, newest first.
+    public func all(owner: String) -> [Draft] {
+        all().filter { $0.owner == owner }
     }
 
     /// Every draft, newest first.
@@ -60,6 +73,7 @@ public struct DraftStore: Sendable {
         for field in CompletionField.allCases { fields[field.rawValue] = JSON(draft.fields[field]) }
         return [
             "saved_at": .string(RFC3339.format(draft.savedAt, fractionalDigits: 3)),
+            "owner": .string(draft.owner),
             "person": ["id": .string(draft.person.id), "email": .string(draft.person.email),
                        "first_name": JSON(draft.person.firstName), "last_name": JSON(draft.person.lastName)],
             "completion": [
@@ -90,6 +104,6 @@ public struct DraftStore: Sendable {
             standardRef: standardID.map { ResourceIdentifier(type: ResourceType.standard, id: $0) }, user: user, standard: standard)
         var fields: [CompletionField: String] = [:]
         for field in CompletionField.allCases { fields[field] = json["fields"]?[field.rawValue]?.string }
-        return Draft(completion: completion, person: user, fields: fields, savedAt: saved)
+        return Draft(completion: completion, person: user, fields: fields, savedAt: saved, owner: json["owner"]?.string ?? "")
     }
 }

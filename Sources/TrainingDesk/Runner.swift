@@ -119,10 +119,10 @@ final class Runner: @unchecked Sendable {
             do { try drafts?.save(draft) } catch { inbox.post(.draftFailed(error.message)) }
         case .deleteDraft(let id):
             drafts?.delete(id)
-        case .loadDraft(let id):
-            inbox.post(.draftLoaded(id: id, drafts?.load(id)))
-        case .listDrafts:
-            inbox.post(.draftsListed(drafts?.all() ?? []))
+        case .loadDraft(let id, let owner):
+            inbox.post(.draftLoaded(id: id, drafts?.load(id, owner: owner)))
+        case .listDrafts(let owner):
+            inbox.post(.draftsListed(drafts?.all(owner: owner) ?? []))
         case .loadAudit(let personID):
             let entries = (try? audit?.entries()) ?? []
             inbox.post(.auditLoaded(entries.filter { $0.person.id == personID }.suffix(10).reversed()))

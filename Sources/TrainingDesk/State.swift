@@ -99,8 +99,8 @@ public struct FormState: Equatable, Sendable {
     /// Bumped on every edit, so a draft is written once typing pauses.
     public var draftGeneration = 0
 
-    public func draft(at time: Date) -> Draft {
-        Draft(completion: completion, person: person, fields: fields.mapValues(\.text), savedAt: time)
+    public func draft(at time: Date, owner: String) -> Draft {
+        Draft(completion: completion, person: person, fields: fields.mapValues(\.text), savedAt: time, owner: owner)
     }
 
     public func text(_ field: CompletionField) -> String { fields[field]?.text ?? "" }
@@ -191,6 +191,9 @@ public struct State: Equatable, Sendable {
         self.demo = demo
     }
 
+    /// Who owns the drafts made now: the signed-in email at the API host.
+    public var draftOwner: String { "\(session?.me.user.email ?? "")@\(session?.host ?? "")" }
+
     /// The zone dates are shown and typed in.
     public var zone: TimeZone { displayZone(profile: session?.me.user.timezone) }
 
@@ -267,8 +270,9 @@ public enum Effect: Equatable, Sendable {
     case save(SaveRequest)
     case saveDraft(Draft)
     case deleteDraft(String)
-    case loadDraft(String)
-    case listDrafts
+    /// A record's draft and the drafts left from before, of one owner only.
+    case loadDraft(String, owner: String)
+    case listDrafts(owner: String)
     /// The audit log's last saves for one person.
     case loadAudit(personID: String)
     /// Revoke the session on the server and forget it here.

@@ -7,9 +7,10 @@ import Terminal
 public func update(_ state: inout State, _ event: Event) -> [Effect] {
     var effects = react(&state, event)
     if case .key = event { return effects }
-    // Keys typed ahead over a slow link are handled once what they waited for has come.
+    // Keys typed ahead over a slow link are handled once what they waited for has come; a
+    // message the answer brought (a failed save) stays, as they were typed before it.
     while !state.heldKeys.isEmpty, !waiting(state) {
-        effects += handle(state.heldKeys.removeFirst(), &state)
+        effects += handle(state.heldKeys.removeFirst(), &state, typedAhead: true)
     }
     return effects
 }
@@ -118,7 +119,7 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
         return []
     case .draftDue(let generation):
         guard let form = state.form, form.draftGeneration == generation, form.changed else { return [] }
-        return [.saveDraft(form.draft(at: state.now))]
+        return [.saveDraft(form.draft(at: state.now, owner: state.draftOwner))]
     case .draftLoaded(let id, let draft):
         guard let draft, let form = state.form, form.completion.id == id, state.overlay == nil,
               draft.fields != form.fields.mapValues(\.text) else { return [] }
@@ -141,7 +142,7 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
 
 // MARK: Keys
 
-private func handle(_ key: Key, _ state: inout State) -> [Effect] {
+private func handle(_ key: Key, _ state: inout State, typedAhead: Bool = false) -> [Effect] {
     if key == .resize { return [] }
     // Nothing can be seen to be changed on a screen too small to show it; only quitting works.
     if state.width < minimumWidth || state.height < minimumHeight {
@@ -152,7 +153,7 @@ private func handle(_ key: Key, _ state: inout State) -> [Effect] {
         return []
     }
     // An error stays until the person does something next.
-    if state.status?.kind == .error { state.status = nil }
+    if state.status?.kind == .error, !typedAhead { state.status = nil }
     if let overlay = state.overlay { return handle(key, overlay: overlay, &state) }
     if state.startupError != nil { return key == .character("q") || key == .control("c") || key == .enter ? [.quit] : [] }
     if state.mode == .list, state.list?.filtering == true { return filterKey(key, &state) }
@@ -214,7 +215,8 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
         state.overlay = nil
         switch key {
         case .character("y"), .character("Y"):
-            state.form?.restore(draft)
+            let (rules, style) = (state.rules, state.dateStyle)
+            state.form?.restore(draft, rules: rules, style: style)
             return message(&state, "Draft restored: nothing is saved until you save.", .info)
         case .character("d"), .character("D"):
             return [.deleteDraft(draft.completion.id)] + message(&state, "Draft discarded.", .info)
@@ -242,7 +244,7 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
                 list.arrange(keeping: server.id, rules: state.rules)
                 state.list = list
             }
-            return message(&state, "The form now shows the server's values; yours were not sent.", .info)
+            return [.deleteDraft(server.id)] + message(&state, "The form now shows the server's values; yours were not sent.", .info)
         case .character("b"), .character("B"), .escape:
             state.overlay = nil
             return message(&state, "Nothing was sent; your values are as you typed them.", .info)
@@ -372,7 +374,7 @@ private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
         state.list = list
         state.form = FormState(completion, person: list.person, rules: state.rules, style: state.dateStyle)
         state.mode = .form
-        return [.loadDraft(completion.id)]
+        return [.loadDraft(completion.id, owner: state.draftOwner)]
     case .reload:
         list.loading = true
         state.list = list
@@ -504,10 +506,10 @@ private func opened(_ session: SessionInfo, _ state: inout State) -> [Effect] {
     if let wanted = state.wantedPerson, let org = session.organisation?.id {
         state.wantedPerson = nil
         state.mode = .starting
-        return [.loadPerson(wanted, org: org), .listDrafts]
+        return [.loadPerson(wanted, org: org), .listDrafts(owner: state.draftOwner)]
     }
     state.mode = .picker
-    return search(&state) + [.listDrafts]
+    return search(&state) + [.listDrafts(owner: state.draftOwner)]
 }
 
 /// Wakes the loop each minute once the session has under an hour left, so the countdown in
@@ -530,7 +532,7 @@ private func reopen(_ state: inout State) -> [Effect] {
     list.scroll(visible: listRows(state))
     state.list = list
     var form = FormState(list.all[list.rows[row]], person: list.person, rules: state.rules, style: state.dateStyle)
-    form.restore(draft)
+    form.restore(draft, rules: state.rules, style: state.dateStyle)
     state.form = form
     state.mode = .form
     return message(&state, "Draft restored: nothing is saved until you save.", .info)
@@ -597,7 +599,7 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
     case .failure(let error) where error.kind == .unauthorised:
         state.form?.sent = nil
         let again = state.form.flatMap { confirmation($0, state) }
-        let keep = state.form.map { Effect.saveDraft($0.draft(at: state.now)) }
+        let keep = state.form.map { Effect.saveDraft($0.draft(at: state.now, owner: state.draftOwner)) }
         return [keep].compactMap { $0 } + expired(&state, resume: again.map(Resume.confirm))
     case .failure(let error):
         if case .forbidden = error.kind { state.readOnly = true }
@@ -609,7 +611,7 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
             }
             form.sent = nil
             state.form = form
-            return [.saveDraft(form.draft(at: state.now))] + message(&state, "Not saved: " + error.message, .error)
+            return [.saveDraft(form.draft(at: state.now, owner: state.draftOwner))] + message(&state, "Not saved: " + error.message, .error)
         }
         return message(&state, "Not saved: " + error.message, .error)
     }
@@ -676,8 +678,18 @@ extension ListState {
 }
 
 extension FormState {
-    /// Puts a draft's texts into the fields; the record underneath stays the one loaded now.
-    mutating func restore(_ draft: Draft) {
+    /// Puts a draft back: its texts in the fields, and underneath them the record as it was
+    /// when the draft was made, so that a save compares against that and shows any change made
+    /// on the server since as a conflict instead of overwriting it.
+    mutating func restore(_ draft: Draft, rules: CompletionRules, style: DateStyle) {
+        let base = Completion(id: draft.completion.id, attributes: draft.completion.attributes,
+                              userRef: completion.userRef ?? draft.completion.userRef,
+                              standardRef: completion.standardRef ?? draft.completion.standardRef,
+                              user: completion.user ?? draft.completion.user,
+                              standard: completion.standard ?? draft.completion.standard)
+        let opened = FormState(base, person: person, rules: rules, style: style)
+        completion = base
+        initial = opened.initial
         for (field, text) in draft.fields { fields[field] = TextField(text) }
     }
 

@@ -77,7 +77,7 @@ import CtrlHubKit
                                     standardRef: ResourceIdentifier(type: "training-standards", id: "s-1"),
                                     standard: TrainingStandard(id: "s-1", title: "SMSTS", renewalPeriodMonths: 60))
         let older = Draft(completion: completion, person: person, fields: [.certificate: "Y", .provider: "P", .completed: "2024-01-01", .expires: ""],
-                          savedAt: Date(timeIntervalSince1970: 1_700_000_000))
+                          savedAt: Date(timeIntervalSince1970: 1_700_000_000), owner: "admin@x.test@host")
         var newer = older
         newer.completion = Completion(id: "c-2", attributes: completion.attributes)
         newer.savedAt = Date(timeIntervalSince1970: 1_700_000_100)
@@ -92,6 +92,8 @@ import CtrlHubKit
         #expect(loaded.completion.standard?.renewalPeriodMonths == 60)
         #expect(loaded.person.displayName == "Seán O'Brien")
         #expect(store.all().map(\.completion.id) == ["c-2", "c-1"])
+        #expect(store.all(owner: "viewer@x.test@host").isEmpty, "a draft is offered to its owner only")
+        #expect(store.load("c-1", owner: "viewer@x.test@host") == nil)
         store.delete("c-1")
         #expect(store.load("c-1") == nil)
         #expect(store.file("../x") == nil, "an id never names a path")

@@ -9,7 +9,7 @@ import Terminal
         var state = State(width: 80, height: 24, now: World.now)
         let effects = update(&state, .sessionLoaded(.success(World.session)))
         #expect(state.mode == .picker)
-        #expect(effects == [.after(0.25, .searchDue(generation: 1)), .listDrafts])
+        #expect(effects == [.after(0.25, .searchDue(generation: 1)), .listDrafts(owner: "admin@demo.trainingdesk.test@127.0.0.1:8123")])
         #expect(update(&state, .searchDue(generation: 1)) == [.searchMembers("", org: "org-1")])
     }
 
@@ -54,7 +54,7 @@ import Terminal
     @Test func aPersonNamedAtStartOpensDirectly() {
         var state = State(width: 80, height: 24, now: World.now)
         state.wantedPerson = "wang.fang@kestrel-utilities.test"
-        #expect(update(&state, .sessionLoaded(.success(World.session))) == [.loadPerson("wang.fang@kestrel-utilities.test", org: "org-1"), .listDrafts])
+        #expect(update(&state, .sessionLoaded(.success(World.session))) == [.loadPerson("wang.fang@kestrel-utilities.test", org: "org-1"), .listDrafts(owner: "admin@demo.trainingdesk.test@127.0.0.1:8123")])
         #expect(update(&state, .personLoaded(.success(World.person))) == [.loadCompletions(userID: "u-1")])
         #expect(state.mode == .list)
     }
@@ -511,8 +511,8 @@ import Terminal
 
     @Test func openingARecordLooksForItsDraftAndOffersIt() throws {
         var state = World.listState()
-        #expect(World.press(&state, .enter) == [.loadDraft("c-1")])
-        let draft = edited().form!.draft(at: World.now)
+        #expect(World.press(&state, .enter) == [.loadDraft("c-1", owner: state.draftOwner)])
+        let draft = edited().form!.draft(at: World.now, owner: edited().draftOwner)
         _ = update(&state, .draftLoaded(id: "c-1", draft))
         #expect(state.overlay == .restore(draft))
         let screen = view(state).lines.joined(separator: "\n")
@@ -526,7 +526,7 @@ import Terminal
     @Test func dDiscardsTheDraftAndNotNowKeepsIt() {
         var state = World.listState()
         _ = World.press(&state, .enter)
-        let draft = edited().form!.draft(at: World.now)
+        let draft = edited().form!.draft(at: World.now, owner: edited().draftOwner)
         _ = update(&state, .draftLoaded(id: "c-1", draft))
         #expect(World.press(&state, .character("d")).contains(.deleteDraft("c-1")))
         _ = update(&state, .draftLoaded(id: "c-1", draft))
@@ -546,7 +546,7 @@ import Terminal
     }
 
     @Test func draftsLeftFromBeforeAreOfferedAtStartAndReopened() {
-        let draft = edited().form!.draft(at: World.now)
+        let draft = edited().form!.draft(at: World.now, owner: edited().draftOwner)
         var state = State(width: 80, height: 24, now: World.now)
         _ = update(&state, .sessionLoaded(.success(World.session)))
         _ = update(&state, .draftsListed([draft]))
@@ -741,5 +741,58 @@ func sent(_ effects: [Effect]) -> CompletionAttributes? {
         #expect(state.status?.text == "Signed out.")
         _ = update(&state, .signedOut(CtrlHubError(.transport(.refused))))
         #expect(state.status?.text.contains("server was not told") == true)
+    }
+}
+
+@Suite struct DraftSafetyTests {
+    @Test func aRestoredDraftSavesAgainstTheRecordItWasMadeFromSoAChangeSinceIsAConflict() throws {
+        var editing = World.formState()
+        _ = World.press(&editing, .tab, .tab, .control("u"))
+        World.type(&editing, "MINE")
+        let draft = editing.form!.draft(at: World.now, owner: editing.draftOwner)
+        var changed = World.completions
+        changed[0].attributes.certificateNumber = "OTHER-ADMIN"
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .draftsListed([draft]))
+        _ = World.press(&state, .enter)
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(changed)))
+        #expect(state.form?.text(.certificate) == "MINE")
+        _ = World.press(&state, .control("s"))
+        guard case .save(let request)? = World.press(&state, .character("y")).last else {
+            Issue.record("no save")
+            return
+        }
+        #expect(request.before.certificateNumber == "SMSTS-0042", "compared against the draft's record, not today's")
+        _ = update(&state, .changed(request, server: changed[0]))
+        guard case .conflict(let clashes, _, _)? = state.overlay else {
+            Issue.record("the other admin's change must be shown")
+            return
+        }
+        #expect(clashes.first?.server == "OTHER-ADMIN")
+    }
+
+    @Test func aFailedSaveStaysOnScreenThroughKeysTypedDuringIt() {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        World.type(&state, "X")
+        _ = World.press(&state, .control("s"), .character("y"))
+        World.type(&state, "QQ")
+        _ = update(&state, .saved(id: "c-1", .failure(CtrlHubError(.server(status: 500), traceID: "t9"))))
+        #expect(state.form?.text(.certificate) == "SMSTS-0042XQQ")
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.contains("t9") == true)
+    }
+
+    @Test func takingTheirsRemovesTheDraft() throws {
+        var state = World.formState()
+        _ = World.press(&state, .tab, .tab)
+        World.type(&state, "X")
+        _ = World.press(&state, .control("s"))
+        guard case .save(let request)? = World.press(&state, .character("y")).last else { throw CancellationError() }
+        var theirs = World.completions[0]
+        theirs.attributes.certificateNumber = "THEIRS"
+        _ = update(&state, .changed(request, server: theirs))
+        #expect(World.press(&state, .character("t")).contains(.deleteDraft("c-1")))
     }
 }
