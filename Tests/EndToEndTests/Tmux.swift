@@ -87,6 +87,15 @@ final class Tmux: @unchecked Sendable {
         try wait(timeout: timeout, sourceLocation: sourceLocation, "\"\(text)\"") { $0.contains(text) }
     }
 
+    /// Waits until the screen shows every one of `texts`: a frame is read while it is drawn, so
+    /// one text on screen does not mean the rest of the frame is there yet.
+    @discardableResult
+    func wait(forAll texts: [String], timeout: TimeInterval = 15, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try wait(timeout: timeout, sourceLocation: sourceLocation, texts.map { "\"\($0)\"" }.joined(separator: " and ")) { screen in
+            texts.allSatisfy(screen.contains)
+        }
+    }
+
     @discardableResult
     func wait(timeout: TimeInterval = 15, sourceLocation: SourceLocation = #_sourceLocation, _ what: String,
               until condition: (String) -> Bool) throws -> String {
