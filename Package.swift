@@ -25,7 +25,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CtrlHubSandboxTests", dependencies: ["CtrlHubSandbox"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
-        .testTarget(name: "TrainingDeskTests", dependencies: ["TrainingDesk", "CtrlHubKit"]),
+        // Snapshots are read from the source tree by path, so they are not bundled.
+        .testTarget(name: "TrainingDeskTests", dependencies: ["TrainingDesk", "CtrlHubKit"], exclude: ["Snapshots"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CtrlHubSandbox", "trainingdesk"]),
     ]
 )

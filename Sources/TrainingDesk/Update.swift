@@ -235,9 +235,7 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
         case .character("t"), .character("T"):
             state.overlay = nil
             guard let form = state.form else { return [] }
-            let fresh = Completion(id: server.id, attributes: server.attributes, userRef: server.userRef ?? form.completion.userRef,
-                                   standardRef: server.standardRef ?? form.completion.standardRef, user: server.user ?? form.completion.user,
-                                   standard: server.standard ?? form.completion.standard)
+            let fresh = merge(server, into: form.completion)
             state.form = FormState(fresh, person: form.person, rules: state.rules, style: state.dateStyle)
             if var list = state.list, let index = list.all.firstIndex(where: { $0.id == server.id }) {
                 list.all[index] = fresh
@@ -430,9 +428,9 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
         case .invalid:
             form.check(state.rules, all: true)
             return message(&state, "Not saved: fix the fields marked !", .error)
-        case .valid(let attributes):
+        case .valid:
             form.problems = [:]
-            guard attributes != form.completion.attributes, let confirm = confirmation(form, state) else {
+            guard let confirm = confirmation(form, state) else {
                 return message(&state, "Nothing changed: nothing to save.", .info)
             }
             state.overlay = confirm

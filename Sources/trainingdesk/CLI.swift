@@ -253,25 +253,20 @@ struct CLI {
             printError("Nothing changed: the record already has those values.")
             return
         }
-        let updated: Completion
-        var failure: CtrlHubError?
+        let answer: CtrlHubClient.GuardedUpdate
         do {
-            switch try await client.updateCompletion(id: id, attributes, unlessChangedFrom: current.attributes) {
-            case .saved(let completion): updated = completion
-            case .changed:
-                throw Failure(.conflict, "The record changed on the server between reading and writing; nothing was sent. Run the command again to apply your change to the new values.")
-            }
-        } catch let failure as Failure {
-            throw failure
-        } catch let error as CtrlHubError {
-            failure = error
+            answer = try await client.updateCompletion(id: id, attributes, unlessChangedFrom: current.attributes)
+        } catch {
             try record(current, attributes, me: me, client: client, error: error)
             if error.kind == .transport(.timeout) || error.kind == .transport(.connectionLost) {
                 throw Failure(.failure, "\(error.message) The change may or may not have been saved; check with `trainingdesk completions show \(id)`.")
             }
             throw Failure(error)
         }
-        try record(current, attributes, me: me, client: client, error: failure)
+        guard case .saved(let updated) = answer else {
+            throw Failure(.conflict, "The record changed on the server between reading and writing; nothing was sent. Run the command again to apply your change to the new values.")
+        }
+        try record(current, attributes, me: me, client: client, error: nil)
         let view = CompletionView(updated, rules: rules)
         if format == "json" { try printJSON(view.json) } else { try emit(Output.record(view.recordPairs)) }
         printError("Saved completion \(id).")
