@@ -15,6 +15,9 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["CNCurses"]),
         .target(name: "CtrlHubKit"),
         .target(name: "CtrlHubSandbox"),
+        // Runs a program on a pseudo-terminal of its own: for end-to-end tests and the benchmark.
+        .target(name: "CPty"),
+        .target(name: "Pty", dependencies: ["CPty"]),
         // The top-level themes/ folder links here, so the built-in themes ship as resources.
         .target(name: "TrainingDesk", dependencies: ["CtrlHubKit", "Terminal"], resources: [.copy("Themes")]),
         .executableTarget(
@@ -27,6 +30,6 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         // Snapshots are read from the source tree by path, so they are not bundled.
         .testTarget(name: "TrainingDeskTests", dependencies: ["TrainingDesk", "CtrlHubKit"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CtrlHubSandbox", "trainingdesk"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CtrlHubSandbox", "Pty", "trainingdesk"]),
     ]
 )
