@@ -21,9 +21,14 @@ public final class PseudoTerminal: @unchecked Sendable {
     private var attached = true
     private var ended: (status: Int32, cpu: TimeInterval)?
 
+    /// The terminal's settings as they were when the program started.
+    public let before: termios
+
     /// Starts `arguments` (the program's path first) with exactly `environment`, on a terminal
-    /// of the given size that is the program's controlling terminal.
-    public init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24) throws {
+    /// of the given size that is the program's controlling terminal; `configure` may first
+    /// change its settings, as a person's own `stty` would.
+    public init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24,
+                configure: (inout termios) -> Void = { _ in }) throws {
         var name = [CChar](repeating: 0, count: 128)
         let master = cpty_open(&name, UInt(name.count))
         guard master >= 0 else {
@@ -37,6 +42,11 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
         var size = winsize(ws_row: UInt16(height), ws_col: UInt16(width), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        var settings = termios()
+        tcgetattr(follower, &settings)
+        configure(&settings)
+        tcsetattr(follower, TCSANOW, &settings)
+        before = settings
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

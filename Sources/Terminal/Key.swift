@@ -5,8 +5,11 @@ public enum Key: Hashable, Sendable {
     case control(Character)
     case up, down, left, right, home, end, pageUp, pageDown
     case tab, backTab, enter, escape, backspace, delete
-    case resize
     case function(Int)
+    /// Alt (or Meta) with a character, sent as Esc and the character.
+    case alt(Character)
+    /// Text pasted with the terminal's bracketed paste: one key, so it can never act as keys.
+    case paste(String)
 
     /// How the key is written in help and docs.
     public var name: String {
@@ -28,8 +31,9 @@ public enum Key: Hashable, Sendable {
         case .escape: return "Esc"
         case .backspace: return "Backspace"
         case .delete: return "Delete"
-        case .resize: return "Resize"
         case .function(let number): return "F\(number)"
+        case .alt(let character): return "Alt-" + String(character)
+        case .paste: return "Paste"
         }
     }
 

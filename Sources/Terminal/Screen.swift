@@ -15,6 +15,7 @@ public final class Screen {
     private let utf8: Bool
     private var pairs: [Pair: Int16] = [:]
     private var last: Canvas?
+    private var decoder = KeyDecoder()
 
     private struct Pair: Hashable {
         let foreground: Int
@@ -35,6 +36,7 @@ public final class Screen {
         }
         setlocale(LC_ALL, "")
         utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
+        Rescue.save()
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
               let screen = newterm(nil, output, input) else {
             throw StartError(description: "The terminal type TERM=\(term) is not known here; set TERM to one this machine has (for example TERM=xterm-256color).")
@@ -49,10 +51,11 @@ public final class Screen {
         raw()
         noecho()
         nonl()
+        // Keys are read and decoded here, not by ncurses (see KeyDecoder); keypad mode still
+        // makes the terminal send the key sequences terminfo lists.
         keypad(window, true)
-        nodelay(window, true)
-        set_escdelay(50)
-        Screen.teachKeys()
+        let delay = ProcessInfo.processInfo.environment["ESCDELAY"].flatMap(Double.init).map { $0 / 1000 }
+        decoder = KeyDecoder(sequences: Screen.terminfoKeys(), escapeDelay: delay ?? KeyDecoder.escapeDelay)
         colour = theme.usesColour && has_colors()
         if colour {
             start_color()
@@ -60,6 +63,23 @@ public final class Screen {
         }
         self.theme = theme
         curs_set(0)
+        Screen.send(Screen.pasteOn)
+        Rescue.arm(reset: Screen.reset)
+    }
+
+    private static let pasteOn = Array("\u{1B}[?2004h".utf8)
+    private static let pasteOff = Array("\u{1B}[?2004l".utf8)
+
+    /// What puts the terminal back if the program dies where `end` cannot run: the normal
+    /// screen, a visible cursor, plain text, normal keys, no bracketed paste.
+    private static var reset: [UInt8] {
+        ["sgr0", "cnorm", "rmkx", "rmcup"].compactMap(capability).joined() + pasteOff
+    }
+
+    /// Bytes straight to the terminal, for what ncurses has no call for. ncurses has flushed
+    /// its own output by the time this runs (after newterm, after endwin).
+    private static func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }
 
     /// Gives the terminal back as it was. The screen is cleared first, so a terminal without
@@ -68,25 +88,9 @@ public final class Screen {
         werase(window)
         wrefresh(window)
         endwin()
+        Screen.send(Screen.pasteOff)
         delscreen(screen)
-    }
-
-    /// Home, End and function keys as PuTTY, rxvt, the Linux console and tmux send them, which
-    /// the terminfo entry for TERM may not list. Without this they arrive as Esc and letters.
-    private static func teachKeys() {
-        let keys: [(String, Int32)] = [
-            ("\u{1B}[1~", KEY_HOME), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[H", KEY_HOME), ("\u{1B}OH", KEY_HOME),
-            ("\u{1B}[4~", KEY_END), ("\u{1B}[8~", KEY_END), ("\u{1B}[F", KEY_END), ("\u{1B}OF", KEY_END),
-            ("\u{1B}[3~", KEY_DC), ("\u{1B}[5~", KEY_PPAGE), ("\u{1B}[6~", KEY_NPAGE), ("\u{1B}[Z", KEY_BTAB),
-            ("\u{1B}[A", KEY_UP), ("\u{1B}[B", KEY_DOWN), ("\u{1B}[C", KEY_RIGHT), ("\u{1B}[D", KEY_LEFT),
-            ("\u{1B}OA", KEY_UP), ("\u{1B}OB", KEY_DOWN), ("\u{1B}OC", KEY_RIGHT), ("\u{1B}OD", KEY_LEFT),
-            ("\u{1B}[11~", KEY_F0 + 1), ("\u{1B}[12~", KEY_F0 + 2), ("\u{1B}[13~", KEY_F0 + 3), ("\u{1B}[14~", KEY_F0 + 4),
-            ("\u{1B}OP", KEY_F0 + 1), ("\u{1B}OQ", KEY_F0 + 2), ("\u{1B}OR", KEY_F0 + 3), ("\u{1B}OS", KEY_F0 + 4),
-            ("\u{1B}[[A", KEY_F0 + 1), ("\u{1B}[[B", KEY_F0 + 2),
-        ]
-        for (sequence, code) in keys where key_defined(sequence) == 0 {
-            define_key(sequence, code)
-        }
+        Rescue.disarm()
     }
 
     public var size: (width: Int, height: Int) {
@@ -178,71 +182,49 @@ public final class Screen {
         return Int16(next)
     }
 
-    /// Every key waiting, without blocking. An escape sequence ncurses did not know is
-    /// dropped whole rather than read as Esc and a few letters.
-    public func keys() -> [Key] {
+    /// The keys that came since the last call: one read when the terminal has bytes, then any
+    /// Esc whose wait is over. Nil when the terminal is gone (a hangup): the caller must stop.
+    public func keys(readable: Bool) -> [Key]? {
         var keys: [Key] = []
-        var code: wint_t = 0
-        var sequence: [UInt32]?
-        while true {
-            let kind = wget_wch(window, &code)
-            if kind == ERR { break }
-            if kind == KEY_CODE_YES {
-                sequence = nil
-                if let key = Screen.functionKey(Int32(code)) { keys.append(key) }
-                continue
-            }
-            let value = UInt32(code)
-            if var pending = sequence {
-                pending.append(value)
-                sequence = Screen.sequenceGoesOn(pending) ? pending : nil
-                if sequence == nil, pending.count == 2, !Screen.introducers.contains(value) {
-                    // Esc then an ordinary key: Alt-key, read as the two keys.
-                    keys.append(.escape)
-                    if let scalar = Unicode.Scalar(value), let key = Key.fromCharacter(scalar) { keys.append(key) }
-                }
-                continue
-            }
-            if value == 27 {
-                sequence = [value]
-                continue
-            }
-            if let scalar = Unicode.Scalar(value), let key = Key.fromCharacter(scalar) { keys.append(key) }
+        if readable {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = read(STDIN_FILENO, &buffer, buffer.count)
+            if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN) { return nil }
+            if count > 0 { keys += decoder.feed(buffer[..<count], at: Screen.clock()) }
         }
-        if sequence?.count == 1 { keys.append(.escape) }
+        return keys + decoder.expire(at: Screen.clock())
+    }
+
+    /// How long the loop may sleep before `keys` has something to give, for poll(): -1 is for ever.
+    public var wait: Int32 {
+        guard let deadline = decoder.deadline else { return -1 }
+        return Int32(max(0, ((deadline - Screen.clock()) * 1000).rounded(.up)))
+    }
+
+    private static func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// The terminal's own key sequences from terminfo, for keys whose bytes differ by terminal.
+    private static func terminfoKeys() -> [[UInt8]: Key] {
+        var capabilities: [(String, Key)] = [
+            ("kcuu1", .up), ("kcud1", .down), ("kcub1", .left), ("kcuf1", .right), ("khome", .home), ("kend", .end),
+            ("kpp", .pageUp), ("knp", .pageDown), ("kdch1", .delete), ("kcbt", .backTab), ("kent", .enter),
+        ]
+        capabilities += (1...12).map { ("kf\($0)", .function($0)) }
+        var keys: [[UInt8]: Key] = [:]
+        for (name, key) in capabilities {
+            if let bytes = capability(name), bytes.count > 1, bytes[0] == 0x1B { keys[bytes] = key }
+        }
         return keys
     }
 
-    /// `[` (CSI) and `O` (SS3) after Esc start a sequence.
-    private static let introducers: Set<UInt32> = [0x5B, 0x4F]
-
-    /// Whether the bytes after Esc are still an unfinished CSI or SS3 sequence.
-    private static func sequenceGoesOn(_ bytes: [UInt32]) -> Bool {
-        guard bytes.count >= 2, introducers.contains(bytes[1]) else { return false }
-        if bytes.count == 2 { return true }
-        let last = bytes[bytes.count - 1]
-        if bytes[1] == 0x4F { return false }
-        // Parameters and intermediates go on; a final byte in 0x40-0x7E ends it.
-        return (0x20...0x3F).contains(last) || (bytes.count == 3 && last == 0x5B)
-    }
-
-    private static func functionKey(_ code: Int32) -> Key? {
-        switch code {
-        case KEY_UP: return .up
-        case KEY_DOWN: return .down
-        case KEY_LEFT: return .left
-        case KEY_RIGHT: return .right
-        case KEY_HOME: return .home
-        case KEY_END: return .end
-        case KEY_PPAGE: return .pageUp
-        case KEY_NPAGE: return .pageDown
-        case KEY_BTAB: return .backTab
-        case KEY_ENTER: return .enter
-        case KEY_BACKSPACE: return .backspace
-        case KEY_DC: return .delete
-        case KEY_RESIZE: return .resize
-        case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(code - KEY_F0))
-        default: return nil
+    /// A terminfo string without its padding (`$<5>`), or nil when the terminal has none.
+    static func capability(_ name: String) -> [UInt8]? {
+        guard let value = tigetstr(name), Int(bitPattern: value) != -1 else { return nil }
+        var bytes = Array(String(cString: value).utf8)
+        while let start = bytes.indices.first(where: { bytes[$0] == UInt8(ascii: "$") && $0 + 1 < bytes.count && bytes[$0 + 1] == UInt8(ascii: "<") }),
+              let end = bytes[start...].firstIndex(of: UInt8(ascii: ">")) {
+            bytes.removeSubrange(start...end)
         }
+        return bytes
     }
 }

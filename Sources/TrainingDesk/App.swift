@@ -78,23 +78,36 @@ public enum App {
             }
             var waiting = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: inbox.readEnd, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&waiting, 2, -1)
+            let ready = poll(&waiting, 2, screen.wait)
             if ready < 0, errno != EINTR { return keepDraft(state, options, status: 1) }
             // The terminal went away (a dropped SSH connection): stop, do not spin.
-            if waiting[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+            guard waiting[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) == 0,
+                  let keys = screen.keys(readable: waiting[0].revents & Int16(POLLIN) != 0) else {
                 return keepDraft(state, options, status: 128 + SIGHUP)
             }
             if inbox.takeResize() {
                 let size = screen.resize()
                 effects += update(&state, .resized(width: size.width, height: size.height))
             }
-            for key in screen.keys() where key != .resize {
+            for key in keys {
+                trapIfAsked(key)
                 effects += update(&state, .key(key))
             }
             for event in inbox.drain() {
                 effects += update(&state, event)
             }
         }
+    }
+
+    /// F12 dies of a Swift runtime trap in a debug build run with TRAININGDESK_DEBUG_TRAP set,
+    /// so a test can prove that the terminal survives one. Release builds have no such key.
+    private static func trapIfAsked(_ key: Key) {
+        #if DEBUG
+        if key == .function(12), ProcessInfo.processInfo.environment["TRAININGDESK_DEBUG_TRAP"] != nil {
+            let nothing: Int? = nil
+            _ = nothing!
+        }
+        #endif
     }
 
     /// On the way out by a signal or a lost terminal, whatever was typed is kept as a draft.

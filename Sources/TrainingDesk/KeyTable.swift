@@ -100,7 +100,10 @@ public enum KeyTable {
 
     public static func action(for key: Key, in mode: Mode, readOnly: Bool = false) -> Action? {
         let typing = mode == .picker || mode == .signIn || (mode == .form && !readOnly)
-        if case .character = key, typing { return .edit }
+        switch key {
+        case .character, .paste: if typing { return .edit }
+        default: break
+        }
         return bindings(mode, readOnly: readOnly).first { $0.keys.contains(key) }?.action
     }
 }

@@ -20,6 +20,8 @@ public struct TextField: Equatable, Sendable {
         switch key {
         case .character(let character):
             insert(String(character))
+        case .paste(let text):
+            insert(text)
         case .left: cursor = max(0, cursor - 1)
         case .right: cursor = min(characters.count, cursor + 1)
         case .home, .control("a"): cursor = 0

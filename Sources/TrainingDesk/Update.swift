@@ -143,7 +143,6 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
 // MARK: Keys
 
 private func handle(_ key: Key, _ state: inout State, typedAhead: Bool = false) -> [Effect] {
-    if key == .resize { return [] }
     // Nothing can be seen to be changed on a screen too small to show it; only quitting works.
     if state.width < minimumWidth || state.height < minimumHeight {
         return key == .control("c") && state.form?.changed != true ? [.quit] : []

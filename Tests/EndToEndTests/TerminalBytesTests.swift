@@ -2,13 +2,143 @@ import Foundation
 import Testing
 import Pty
 
-/// What the program sends down the line, byte for byte, on a pseudo-terminal of the test's own.
-@Suite(.serialized) struct TerminalBytesTests {
-    @Test func demoStartsAndQuits() throws {
-        let before = try PseudoTerminal([binary.path, "--demo"], environment: environment(["TERM": "xterm-256color"]))
-        #expect(before.wait(for: "Find a person"))
-        before.send("\u{3}")
-        let end = try #require(before.finish())
-        #expect(end.status == 0)
+/// What the program sends down the line, byte for byte, on a pseudo-terminal of the test's own:
+/// how it leaves the terminal on every way out, and how little it writes.
+@Suite struct TerminalBytesTests {
+    /// The demo on a fresh terminal, showing its first screen.
+    func start(_ extra: [String: String] = [:], width: Int = 80, height: Int = 24) throws -> PseudoTerminal {
+        let terminal = try PseudoTerminal([binary.path, "--demo"], environment: environment(["TERM": "xterm-256color"].merging(extra) { _, new in new }),
+                                          width: width, height: height, configure: personalSettings)
+        try #require(terminal.wait(for: "Find a person"), "the picker never showed")
+        return terminal
+    }
+
+    /// Opens the busiest person's 262 records and waits for the screen to be still.
+    func openList(_ terminal: PseudoTerminal) throws {
+        terminal.send("dylan")
+        try #require(terminal.wait(for: "kestrel-utilities.test"), "the search never answered")
+        let mark = terminal.count
+        terminal.send("\r")
+        try #require(terminal.wait(for: "262 records", after: mark), "the list never showed")
+        terminal.settle()
+    }
+
+    /// A person's own settings, unlike the defaults, so that restoring "some sane mode" would
+    /// not pass for restoring theirs: erase is Ctrl-H, flow control off, no echo of Ctrl keys.
+    func personalSettings(_ settings: inout termios) {
+        settings.c_iflag &= ~tcflag_t(IXON)
+        settings.c_lflag &= ~tcflag_t(ECHOCTL)
+        withUnsafeMutableBytes(of: &settings.c_cc) { $0[Int(VERASE)] = 8 }
+    }
+
+    /// The terminal's settings in `stty -g` form, so a failure says what changed.
+    func stty(_ settings: termios) -> String {
+        var copy = settings
+        let cc = withUnsafeBytes(of: &copy.c_cc) { Array($0).map { String($0, radix: 16) }.joined(separator: ":") }
+        return [copy.c_iflag, copy.c_oflag, copy.c_cflag, copy.c_lflag].map { String($0, radix: 16) }.joined(separator: ":") + ":" + cc
+    }
+
+    func last(_ text: String, in bytes: [UInt8]) -> Int {
+        let needle = Array(text.utf8)
+        var found = -1
+        var from = 0
+        while let index = PseudoTerminal.find(needle, in: bytes[from...]) {
+            found = index
+            from = index + 1
+        }
+        return found
+    }
+
+    /// Every switch into full-screen mode was switched back: normal screen, cursor shown,
+    /// bracketed paste off, and mouse reporting never turned on.
+    func expectTerminalGivenBack(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        for (on, off) in [("\u{1B}[?1049h", "\u{1B}[?1049l"), ("\u{1B}[?25l", "\u{1B}[?25h"), ("\u{1B}[?2004h", "\u{1B}[?2004l")] {
+            #expect(last(off, in: bytes) > last(on, in: bytes), "\(off.debugDescription) must come after the last \(on.debugDescription)",
+                    sourceLocation: sourceLocation)
+        }
+        for mouse in ["\u{1B}[?1000h", "\u{1B}[?1002h", "\u{1B}[?1003h", "\u{1B}[?1006h"] {
+            #expect(last(mouse, in: bytes) < 0, "mouse reporting was turned on", sourceLocation: sourceLocation)
+        }
+    }
+
+    enum Exit: String, CaseIterable, Sendable {
+        case q, controlC, sigterm, sighup, sigquit, trap
+    }
+
+    @Test(arguments: Exit.allCases)
+    func everyWayOutGivesTheTerminalBackAsItWas(_ exit: Exit) throws {
+        // Without interactive=no, Swift's crash report waits 30 s on a terminal for someone to debug.
+        let terminal = try start(exit == .trap ? ["TRAININGDESK_DEBUG_TRAP": "1", "SWIFT_BACKTRACE": "interactive=no"] : [:])
+        let before = stty(terminal.before)
+        try openList(terminal)
+        #expect(stty(terminal.settings) != before, "the program runs the terminal raw")
+        switch exit {
+        case .q: terminal.send("q")
+        case .controlC: terminal.send("\u{03}")
+        case .sigterm: kill(terminal.pid, SIGTERM)
+        case .sighup: kill(terminal.pid, SIGHUP)
+        case .sigquit: kill(terminal.pid, SIGQUIT)
+        case .trap: terminal.send("\u{1B}[24~")
+        }
+        let end = try #require(terminal.finish(timeout: 60), "the program did not exit")
+        switch exit {
+        case .q, .controlC: #expect(end.status == 0)
+        case .sigterm: #expect(end.status == 128 + SIGTERM)
+        case .sighup: #expect(end.status == 128 + SIGHUP)
+        case .sigquit: #expect(end.status == 128 + SIGQUIT)
+        case .trap: #expect(end.status > 128, "a trap ends the program by a signal")
+        }
+        terminal.settle(quiet: 0.1)
+        #expect(stty(terminal.settings) == before)
+        expectTerminalGivenBack(terminal.output)
+    }
+
+    @Test func aStartThatFailsLeavesTheTerminalUntouched() throws {
+        for term in ["no-such-terminal", "dumb"] {
+            let terminal = try PseudoTerminal([binary.path, "--demo"], environment: environment(["TERM": term]), configure: personalSettings)
+            let before = stty(terminal.before)
+            let end = try #require(terminal.finish())
+            terminal.settle(quiet: 0.1)
+            let said = String(decoding: terminal.output, as: UTF8.self)
+            #expect(end.status == 1)
+            #expect(said.contains("TERM") && said.contains("xterm-256color"), "says what to set: \(said)")
+            #expect(!said.contains("\u{1B}"), "nothing but the sentence is sent")
+            #expect(stty(terminal.settings) == before)
+        }
+    }
+
+    @Test func aHangupEndsTheProgramAtOnceWithoutSpinning() throws {
+        let terminal = try start()
+        try openList(terminal)
+        terminal.send("\r")
+        #expect(terminal.wait(for: "Ctrl-S save"))
+        terminal.hangUp()
+        let end = try #require(terminal.finish(timeout: 5), "still running 5 s after the hangup")
+        #expect(end.status == 128 + SIGHUP)
+        // Starting, loading 262 records and drawing take a fraction of this; a loop spinning on
+        // a dead terminal would use all of the 5 s.
+        #expect(end.cpu < 2.5, "used \(end.cpu) s of CPU")
+    }
+
+    @Test func nothingIsWrittenWhileNothingChanges() throws {
+        let terminal = try start()
+        try openList(terminal)
+        let mark = terminal.count
+        Thread.sleep(forTimeInterval: 10)
+        #expect(terminal.count == mark, "wrote \(terminal.count - mark) bytes while idle")
+    }
+
+    @Test func movingOneRowWritesOnlyTheRowsThatChanged() throws {
+        let terminal = try start()
+        try openList(terminal)
+        for key in ["j", "j", "k", "\u{1B}[B"] {
+            let mark = terminal.count
+            terminal.send(key)
+            #expect(terminal.wait { $0.count > mark })
+            terminal.settle(quiet: 0.2)
+            let sent = Array(terminal.output[mark...])
+            #expect(sent.count < 1024, "one row move wrote \(sent.count) bytes")
+            #expect(last("\u{1B}[2J", in: sent) < 0 && last("\u{1B}[J", in: sent) < 0, "no clearing for a row move")
+        }
     }
 }

@@ -75,6 +75,17 @@ final class Tmux: @unchecked Sendable {
     /// Text typed literally.
     func type(_ text: String) throws { try tmux(["send-keys", "-t", target, "-l", text]) }
 
+    /// Raw bytes, each call its own write to the terminal: a key split across reads.
+    func send(bytes: [UInt8]) throws {
+        try tmux(["send-keys", "-t", target, "-H"] + bytes.map { String(format: "%02x", $0) })
+    }
+
+    /// Text pasted as a terminal pastes it: in bracketed-paste markers when the program asked.
+    func paste(_ text: String) throws {
+        try tmux(["set-buffer", "-b", "test", text])
+        try tmux(["paste-buffer", "-p", "-d", "-b", "test", "-t", target])
+    }
+
     func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", target]) }
 
     func resize(width: Int, height: Int) throws {
