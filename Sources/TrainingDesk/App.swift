@@ -116,10 +116,11 @@ public enum App {
         return status
     }
 
-    /// SIGTERM, SIGHUP and SIGQUIT end the loop so the terminal is restored on the way out;
+    /// SIGTERM, SIGHUP, SIGQUIT and SIGINT (from `kill`; Ctrl-C is a key in raw mode) end the
+    /// loop so the terminal is restored on the way out;
     /// SIGWINCH wakes it to take the new size.
     private static func watchSignals(_ inbox: Inbox) -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGHUP, SIGQUIT, SIGWINCH].map { number in
+        [SIGTERM, SIGHUP, SIGQUIT, SIGINT, SIGWINCH].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { number == SIGWINCH ? inbox.windowChanged() : inbox.terminate(number) }

@@ -62,7 +62,7 @@ import Pty
     }
 
     enum Exit: String, CaseIterable, Sendable {
-        case q, controlC, sigterm, sighup, sigquit, trap
+        case q, controlC, sigterm, sighup, sigquit, sigint, trap
     }
 
     @Test(arguments: Exit.allCases)
@@ -78,6 +78,7 @@ import Pty
         case .sigterm: kill(terminal.pid, SIGTERM)
         case .sighup: kill(terminal.pid, SIGHUP)
         case .sigquit: kill(terminal.pid, SIGQUIT)
+        case .sigint: kill(terminal.pid, SIGINT)
         case .trap: terminal.send("\u{1B}[24~")
         }
         let end = try #require(terminal.finish(timeout: 60), "the program did not exit")
@@ -86,6 +87,7 @@ import Pty
         case .sigterm: #expect(end.status == 128 + SIGTERM)
         case .sighup: #expect(end.status == 128 + SIGHUP)
         case .sigquit: #expect(end.status == 128 + SIGQUIT)
+        case .sigint: #expect(end.status == 128 + SIGINT)
         case .trap: #expect(end.status > 128, "a trap ends the program by a signal")
         }
         terminal.settle(quiet: 0.1)
