@@ -16,6 +16,8 @@ public struct KeyDecoder: Sendable {
     private let sequences: [[UInt8]: Key]
     private let delay: Double
     private var pending: [UInt8] = []
+    /// How many bytes at the front of `pending` came in an earlier read.
+    private var carried = 0
     private var pasted: [UInt8]?
     private var lastByte = 0.0
 
@@ -33,6 +35,7 @@ public struct KeyDecoder: Sendable {
     }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>, at time: Double) -> [Key] {
+        carried = pending.count
         pending += bytes
         lastByte = time
         var keys: [Key] = []
@@ -48,6 +51,7 @@ public struct KeyDecoder: Sendable {
             }
             keys += found
             pending.removeFirst(length)
+            carried = max(0, carried - length)
         }
         return keys
     }
@@ -102,10 +106,12 @@ public struct KeyDecoder: Sendable {
     }
 
     /// Esc and what follows it: a CSI or SS3 sequence, Alt with a character, or Esc alone
-    /// when another Esc follows. Alt with a control key is dropped: read as Esc, Alt-Backspace
-    /// would close the form.
+    /// when another Esc follows. A terminal sends Alt-x as Esc and x in one write; Esc then x
+    /// in separate reads is a person pressing Esc and then x. Alt with a control key is
+    /// dropped: read as Esc, Alt-Backspace would close the form.
     private func escaped() -> (Int, [Key])? {
         guard pending.count >= 2 else { return nil }
+        let apart = carried == 1
         switch pending[1] {
         case UInt8(ascii: "["):
             guard let length = KeyDecoder.csiLength(pending) else { return nil }
@@ -117,6 +123,7 @@ public struct KeyDecoder: Sendable {
         case KeyDecoder.escape:
             return (1, [.escape])
         default:
+            if apart { return (1, [.escape]) }
             let rest = Array(pending[1...])
             if rest[0] < 0x80 {
                 let scalar = Unicode.Scalar(rest[0])

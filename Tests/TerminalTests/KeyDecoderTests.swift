@@ -42,9 +42,12 @@ struct KeyDecoderTests {
         #expect(decoder.deadline == nil)
     }
 
-    @Test func escThenEscAndEscThenAKeyAfterTheWait() {
+    @Test func escThenEscAndEscThenAKeyInAnotherRead() {
         #expect(keys([("\u{1B}\u{1B}[B", 0)]) == [.escape, .down])
         #expect(keys([("\u{1B}", 0), ("j", 0.5)]) == [.escape, .character("j")])
+        // Quicker than the wait, but a read of its own: a person typing Esc then q.
+        #expect(keys([("\u{1B}", 0), ("q", 0.02)]) == [.escape, .character("q")])
+        #expect(keys([("x\u{1B}", 0), ("q", 0.02)]) == [.character("x"), .escape, .character("q")])
     }
 
     @Test func altWithACharacterIsOneKeyAndAltWithAControlKeyIsDropped() {
