@@ -11,6 +11,8 @@ public final class PseudoTerminal: @unchecked Sendable {
     }
 
     public let pid: pid_t
+    /// The terminal's device, for tools such as `stty -F`.
+    public let path: String
     private let master: Int32
     /// Held open so the terminal's settings can still be read after the program has gone.
     private let follower: Int32
@@ -20,9 +22,6 @@ public final class PseudoTerminal: @unchecked Sendable {
     private var reading = true
     private var attached = true
     private var ended: (status: Int32, cpu: TimeInterval)?
-
-    /// The terminal's settings as they were when the program started.
-    public let before: termios
 
     /// Starts `arguments` (the program's path first) with exactly `environment`, on a terminal
     /// of the given size that is the program's controlling terminal; `configure` may first
@@ -46,7 +45,6 @@ public final class PseudoTerminal: @unchecked Sendable {
         tcgetattr(follower, &settings)
         configure(&settings)
         tcsetattr(follower, TCSANOW, &settings)
-        before = settings
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -77,6 +75,7 @@ public final class PseudoTerminal: @unchecked Sendable {
             throw Failure(description: "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
         self.pid = pid
+        self.path = path
         self.master = master
         self.follower = follower
         Thread { [unowned self] in self.readAll() }.start()
@@ -201,13 +200,6 @@ public final class PseudoTerminal: @unchecked Sendable {
     public func resize(width: Int, height: Int) {
         var size = winsize(ws_row: UInt16(height), ws_col: UInt16(width), ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
-    }
-
-    /// The terminal's settings as `stty -g` would compare them.
-    public var settings: termios {
-        var settings = termios()
-        tcgetattr(follower, &settings)
-        return settings
     }
 
     /// The terminal goes away, as when the SSH connection drops: the program gets SIGHUP and

@@ -5,12 +5,32 @@ import Pty
 /// What the program sends down the line, byte for byte, on a pseudo-terminal of the test's own:
 /// how it leaves the terminal on every way out, and how little it writes.
 @Suite struct TerminalBytesTests {
+    /// The demo started from a shell that first records `stty -g`, as it was before launch.
+    struct Launch {
+        let terminal: PseudoTerminal
+        let record: String
+
+        init(_ variables: [String: String]) throws {
+            record = FileManager.default.temporaryDirectory.appendingPathComponent("td-stty-\(UUID().uuidString)").path
+            let script = "stty -g > '\(record)'; exec \"$0\" --demo"
+            terminal = try PseudoTerminal(["/bin/sh", "-c", script, binary.path], environment: environment(variables),
+                                          configure: TerminalBytesTests.personalSettings)
+        }
+
+        /// What `stty -g` printed before the program started.
+        func before() throws -> String {
+            for _ in 0..<100 where (try? String(contentsOfFile: record, encoding: .utf8))?.isEmpty ?? true {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return try String(contentsOfFile: record, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
     /// The demo on a fresh terminal, showing its first screen.
-    func start(_ extra: [String: String] = [:], width: Int = 80, height: Int = 24) throws -> PseudoTerminal {
-        let terminal = try PseudoTerminal([binary.path, "--demo"], environment: environment(["TERM": "xterm-256color"].merging(extra) { _, new in new }),
-                                          width: width, height: height, configure: personalSettings)
-        try #require(terminal.wait(for: "Find a person"), "the picker never showed")
-        return terminal
+    func start(_ extra: [String: String] = [:]) throws -> Launch {
+        let launch = try Launch(["TERM": "xterm-256color"].merging(extra) { _, new in new })
+        try #require(launch.terminal.wait(for: "Find a person"), "the picker never showed")
+        return launch
     }
 
     /// Opens the busiest person's 262 records and waits for the screen to be still.
@@ -25,17 +45,23 @@ import Pty
 
     /// A person's own settings, unlike the defaults, so that restoring "some sane mode" would
     /// not pass for restoring theirs: erase is Ctrl-H, flow control off, no echo of Ctrl keys.
-    func personalSettings(_ settings: inout termios) {
+    static func personalSettings(_ settings: inout termios) {
         settings.c_iflag &= ~tcflag_t(IXON)
         settings.c_lflag &= ~tcflag_t(ECHOCTL)
         withUnsafeMutableBytes(of: &settings.c_cc) { $0[Int(VERASE)] = 8 }
     }
 
-    /// The terminal's settings in `stty -g` form, so a failure says what changed.
-    func stty(_ settings: termios) -> String {
-        var copy = settings
-        let cc = withUnsafeBytes(of: &copy.c_cc) { Array($0).map { String($0, radix: 16) }.joined(separator: ":") }
-        return [copy.c_iflag, copy.c_oflag, copy.c_cflag, copy.c_lflag].map { String($0, radix: 16) }.joined(separator: ":") + ":" + cc
+    /// The terminal's settings as `stty -g` prints them now.
+    func stty(_ terminal: PseudoTerminal) throws -> String {
+        let stty = Process()
+        stty.executableURL = URL(fileURLWithPath: "/bin/stty")
+        stty.arguments = ["-g", "-F", terminal.path]
+        let output = Pipe()
+        stty.standardOutput = output
+        try stty.run()
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        stty.waitUntilExit()
+        return String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func last(_ text: String, in bytes: [UInt8]) -> Int {
@@ -68,10 +94,11 @@ import Pty
     @Test(arguments: Exit.allCases)
     func everyWayOutGivesTheTerminalBackAsItWas(_ exit: Exit) throws {
         // Without interactive=no, Swift's crash report waits 30 s on a terminal for someone to debug.
-        let terminal = try start(exit == .trap ? ["TRAININGDESK_DEBUG_TRAP": "1", "SWIFT_BACKTRACE": "interactive=no"] : [:])
-        let before = stty(terminal.before)
+        let launch = try start(exit == .trap ? ["TRAININGDESK_DEBUG_TRAP": "1", "SWIFT_BACKTRACE": "interactive=no"] : [:])
+        let terminal = launch.terminal
+        let before = try launch.before()
         try openList(terminal)
-        #expect(stty(terminal.settings) != before, "the program runs the terminal raw")
+        #expect(try stty(terminal) != before, "the program runs the terminal raw")
         switch exit {
         case .q: terminal.send("q")
         case .controlC: terminal.send("\u{03}")
@@ -91,26 +118,27 @@ import Pty
         case .trap: #expect(end.status > 128, "a trap ends the program by a signal")
         }
         terminal.settle(quiet: 0.1)
-        #expect(stty(terminal.settings) == before)
+        #expect(try stty(terminal) == before)
         expectTerminalGivenBack(terminal.output)
     }
 
     @Test func aStartThatFailsLeavesTheTerminalUntouched() throws {
         for term in ["no-such-terminal", "dumb"] {
-            let terminal = try PseudoTerminal([binary.path, "--demo"], environment: environment(["TERM": term]), configure: personalSettings)
-            let before = stty(terminal.before)
+            let launch = try Launch(["TERM": term])
+            let terminal = launch.terminal
+            let before = try launch.before()
             let end = try #require(terminal.finish())
             terminal.settle(quiet: 0.1)
             let said = String(decoding: terminal.output, as: UTF8.self)
             #expect(end.status == 1)
             #expect(said.contains("TERM") && said.contains("xterm-256color"), "says what to set: \(said)")
             #expect(!said.contains("\u{1B}"), "nothing but the sentence is sent")
-            #expect(stty(terminal.settings) == before)
+            #expect(try stty(terminal) == before)
         }
     }
 
     @Test func aHangupEndsTheProgramAtOnceWithoutSpinning() throws {
-        let terminal = try start()
+        let terminal = try start().terminal
         try openList(terminal)
         terminal.send("\r")
         #expect(terminal.wait(for: "Ctrl-S save"))
@@ -123,7 +151,7 @@ import Pty
     }
 
     @Test func nothingIsWrittenWhileNothingChanges() throws {
-        let terminal = try start()
+        let terminal = try start().terminal
         try openList(terminal)
         let mark = terminal.count
         Thread.sleep(forTimeInterval: 10)
@@ -131,7 +159,7 @@ import Pty
     }
 
     @Test func movingOneRowWritesOnlyTheRowsThatChanged() throws {
-        let terminal = try start()
+        let terminal = try start().terminal
         try openList(terminal)
         for key in ["j", "j", "k", "\u{1B}[B"] {
             let mark = terminal.count
@@ -144,3 +172,4 @@ import Pty
         }
     }
 }
+
