@@ -88,6 +88,51 @@ enum Catalog {
         Person(first: "Owen", last: "Price", email: "owen.price@kestrel-utilities.test", occupation: "Leak Detection Technician"),
         Person(first: "Stacey", last: "Dunn", email: "stacey.dunn@kestrel-utilities.test", occupation: "Welfare Officer"),
         Person(first: "Marek", last: "Dvořák", email: "marek.dvorak@kestrel-utilities.test", occupation: "Steel Fixer"),
+        // Last and with fixed ids, so that the generated data before them stays as it was.
+        Person(first: "Hostile\u{1B}]52;c;ZXZpbA==\u{7}", last: "\u{202E}Payload\u{1B}[2J", email: hostileEmail,
+               occupation: "Payload\u{9B}31mTester", id: "b0a7d1e5-7e57-4a11-9b1d-1e57ed000001"),
+        Person(first: "Wide 美咲", last: "Te\u{301}xt 👩🏽‍🔧", email: wideEmail, occupation: "Ｆｕｌｌｗｉｄｔｈ Operative",
+               id: "b0a7d1e5-7e57-4a11-9b1d-1e57ed000002"),
+    ]
+
+    /// Their names and records carry every kind of text that could drive a terminal: CSI, OSC 52
+    /// and OSC 8, DCS, APC, bare ESC, C0, UTF-8-encoded C1 and DEL, bidi overrides and isolates,
+    /// sequences cut off at the end. The email is plain, so a search for "hostile" finds them.
+    static let hostileEmail = "hostile.payload@kestrel-utilities.test"
+    /// Their names and records are wide, combining and emoji text: CJK, fullwidth, composed and
+    /// decomposed accents, ZWJ sequences, skin tones, flags.
+    static let wideEmail = "wide.text@kestrel-utilities.test"
+
+    /// Served only in the hostile person's records, never drawn for anyone else.
+    static let hostileStandard = Standard(title: "Hostile\u{1B}[1;31m standard\u{1B}]0;pwned\u{7}", code: "HOSTILE",
+                                          renewal: 36, provenance: "Ctrl Hub", body: "\u{1B}[5mBlink")
+    static let hostileStandardID = "b0a7d1e5-7e57-4a11-9b1d-1e57ed000003"
+
+    /// A hand-written record: the standard by its place in `standards`, nil for `hostileStandard`.
+    struct Record {
+        let standard: Int?
+        let certificate: String
+        let provider: String
+    }
+
+    /// The hand-written records of the people who get no random ones, by email.
+    static let records: [String: [Record]] = [
+        hostileEmail: [
+            Record(standard: 0, certificate: "CSI\u{1B}[2J\u{1B}[31mRED", provider: "OSC52\u{1B}]52;c;ZXZpbA==\u{7}Clip"),
+            Record(standard: 6, certificate: "DSR\u{1B}[6nAsk",
+                   provider: "OSC8\u{1B}]8;;http://evil.test/\u{1B}\\Link\u{1B}]8;;\u{1B}\\End"),
+            Record(standard: 9, certificate: "DCS\u{1B}Pq#0;2;0;0;0#0~~\u{1B}\\Six", provider: "APC\u{1B}_Gf=100;AAAA\u{1B}\\Kitty"),
+            Record(standard: 11, certificate: "C1\u{9B}2J\u{9D}0;t\u{9C}x\u{85}", provider: "C0\u{0}\u{7}\u{8}\r\n\t\u{7F}Ctl\u{1B}"),
+            Record(standard: nil, certificate: "Bidi\u{202E}exe.txt\u{202C}",
+                   provider: "Iso\u{2066}\u{2067}\u{2068}R\u{2069}\u{202A}\u{202B}\u{202D}L"),
+            Record(standard: 25, certificate: "Cut\u{1B}]0;title never ends", provider: "Bare\u{1B}c\u{1B}(0Reset"),
+        ],
+        wideEmail: [
+            Record(standard: 1, certificate: "証明書-１２３", provider: "東京安全研修センター株式会社"),
+            Record(standard: 7, certificate: "É-E\u{301}-é-e\u{301}", provider: "Ｆｕｌｌｗｉｄｔｈ Training Ltd"),
+            Record(standard: 12, certificate: "👷🏽‍♀️-🇬🇧-❤️",
+                   provider: "Cafe\u{301} Crew 👩‍🔧 & Sons 🏴\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}"),
+        ],
     ]
 
     struct Standard {

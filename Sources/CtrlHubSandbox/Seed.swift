@@ -11,15 +11,23 @@ extension SandboxData {
             SandboxPerson(id: entry.id ?? random.uuid(), email: entry.email, firstName: entry.first,
                           lastName: entry.last, timezone: entry.timezone, occupation: entry.occupation)
         }
-        let standards = Catalog.standards.map { entry in
-            SandboxStandard(id: random.uuid(), title: entry.title, code: entry.code,
-                            renewalPeriodMonths: entry.renewal, provenance: entry.provenance,
-                            standardsBody: entry.body)
+        func standard(_ entry: Catalog.Standard, id: String) -> SandboxStandard {
+            SandboxStandard(id: id, title: entry.title, code: entry.code, renewalPeriodMonths: entry.renewal,
+                            provenance: entry.provenance, standardsBody: entry.body)
         }
+        let standards = Catalog.standards.map { standard($0, id: random.uuid()) }
+        let hostileStandard = standard(Catalog.hostileStandard, id: Catalog.hostileStandardID)
         var factory = CompletionFactory(random: random, today: today)
         var completions: [SandboxCompletion] = []
         for person in people {
-            if person.email == Catalog.busiestEmail {
+            if let records = Catalog.records[person.email] {
+                for record in records {
+                    var completion = factory.make(person, record.standard.map { standards[$0] } ?? hostileStandard)
+                    completion.certificateNumber = record.certificate
+                    completion.providerName = record.provider
+                    completions.append(completion)
+                }
+            } else if person.email == Catalog.busiestEmail {
                 // Standards cycle, so every one recurs about ten times in this person's history.
                 for index in 0..<262 {
                     completions.append(factory.make(person, standards[index % standards.count]))
@@ -31,7 +39,8 @@ extension SandboxData {
                 }
             }
         }
-        return SandboxData(organisation: organisation, people: people, standards: standards, completions: completions)
+        return SandboxData(organisation: organisation, people: people, standards: standards + [hostileStandard],
+                           completions: completions)
     }
 }
 

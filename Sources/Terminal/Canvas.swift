@@ -23,7 +23,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// One cell: a character (empty for the right half of a wide one) and its role.
+/// One cell: a character (empty for the cells after the first of a wide one) and its role.
 public struct Cell: Equatable, Sendable {
     public var character: String
     public var role: Role
@@ -58,27 +58,35 @@ public struct Canvas: Equatable, Sendable {
         cells[y * width + x]
     }
 
-    /// Writes text from (x, y), cut to `limit` cells (default: to the right edge). Returns the
-    /// cells used. Never splits a wide character: one that does not fit leaves a space.
+    /// Writes text from (x, y), cut to `limit` cells (default: to the right edge) with an
+    /// ellipsis when it does not fit. Returns the cells used. The text is drawn as
+    /// `TerminalText.shown` has it, so nothing that could drive the terminal gets into a cell
+    /// and every character takes the cells ncurses will give it; a wide character that does
+    /// not fit before the ellipsis leaves a space, never half of itself.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, role: Role = .normal, limit: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let end = min(width, x + max(0, limit ?? width))
+        guard end > x, end > 0 else { return 0 }
+        let whole = TerminalText.shown(text)
+        let cut = TerminalText.measure(whole) > end - x
+        let shown = cut ? TerminalText.cut(whole, to: end - x) : whole
         var column = x
-        // Whatever a view hands over, nothing that could drive the terminal gets into a cell.
-        for character in TerminalText.clean(text) {
-            let cells = TerminalText.width(of: character)
+        for character in shown {
+            let cells = TerminalText.cells(character)
             if cells == 0 { continue }
-            if column + cells > end {
-                if column < end, column >= 0 { set(column, y, Cell(character: " ", role: role)) }
-                column = end
-                break
-            }
             if column >= 0 {
-                set(column, y, Cell(character: String(character), role: role))
-                if cells == 2, column + 1 < width { set(column + 1, y, Cell(character: "", role: role)) }
+                place(String(character), cells: cells, x: column, y: y, role: role)
+            } else {
+                // Starts left of the canvas: only its visible part shows, as spaces.
+                for part in max(0, column)..<max(0, column + cells) { place(" ", cells: 1, x: part, y: y, role: role) }
             }
             column += cells
+        }
+        if cut {
+            // A wide character cut before the ellipsis leaves cells over: blank them too.
+            for rest in max(0, column)..<end { place(" ", cells: 1, x: rest, y: y, role: role) }
+            column = end
         }
         return max(0, column - x)
     }
@@ -94,18 +102,24 @@ public struct Canvas: Equatable, Sendable {
     /// Fills a whole row with spaces in a role.
     public mutating func clear(row y: Int, role: Role = .normal) {
         guard y >= 0, y < height else { return }
-        for column in 0..<width { set(column, y, Cell(character: " ", role: role)) }
+        for column in 0..<width { cells[y * width + column] = Cell(character: " ", role: role) }
     }
 
-    private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
-        // Overwriting half of a wide character blanks its other half, as a terminal would.
-        let index = y * width + x
-        if cells[index].character.isEmpty, x > 0 { cells[index - 1].character = " " }
-        if x + 1 < width, cells[index + 1].character.isEmpty, !cells[index].character.isEmpty,
-           TerminalText.width(cells[index].character) == 2 {
-            cells[index + 1].character = " "
+    /// Puts one character taking `cells` cells at (x, y): its first cell holds it, the others
+    /// are empty. A wide character it overlaps at either edge is blanked whole, as a terminal
+    /// would, so no half of one is left.
+    private mutating func place(_ character: String, cells count: Int, x: Int, y: Int, role: Role) {
+        let row = y * width
+        var head = x
+        while head > 0, cells[row + head].character.isEmpty { head -= 1 }
+        for column in head..<x { cells[row + column].character = " " }
+        var tail = x + count
+        while tail < width, cells[row + tail].character.isEmpty {
+            cells[row + tail].character = " "
+            tail += 1
         }
-        cells[index] = cell
+        cells[row + x] = Cell(character: character, role: role)
+        for column in (x + 1)..<(x + count) { cells[row + column] = Cell(character: "", role: role) }
     }
 
     public func row(_ y: Int) -> ArraySlice<Cell> {

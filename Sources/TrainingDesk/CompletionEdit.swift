@@ -222,9 +222,10 @@ public struct CompletionRules: Sendable {
     /// server might use), and no control characters.
     static func cleanText(_ text: String) -> Result<String, InputProblem> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        // What a decoder leaves for bytes that were not UTF-8: saving it would lose the text.
+        // What a decoder leaves for bytes that were not UTF-8, and the marker shown for what was
+        // cleaned out of server text: saving it would lose the text.
         if trimmed.unicodeScalars.contains("\u{FFFD}") {
-            return .failure(InputProblem("the text is not valid UTF-8 (was it typed or pasted in another encoding?)"))
+            return .failure(InputProblem("remove the \u{FFFD} marks: each stands for text that was not valid UTF-8 or could not be shown"))
         }
         if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
             return .failure(InputProblem("control characters are not allowed"))

@@ -2,7 +2,9 @@ import Foundation
 import CtrlHubKit
 import Terminal
 
-/// Text output of the CLI. Every cell is cleaned, so data from the server cannot drive the
+/// Text output of the CLI. Tables and records are drawn as the UI draws text
+/// (`TerminalText.shown`: cleaned, and laid out in the cells a terminal gives it); CSV fields
+/// are cleaned but otherwise kept as sent. Either way data from the server cannot drive the
 /// terminal it is printed on; JSON escapes such characters instead.
 public enum Output {
     /// A column never takes more than this in a table, so one long provider name does not push
@@ -10,9 +12,9 @@ public enum Output {
     public static let maxColumnWidth = 48
 
     public static func table(_ headers: [String], _ rows: [[String]]) -> String {
-        let cleaned = rows.map { $0.map(TerminalText.clean) }
+        let shown = rows.map { $0.map(TerminalText.shown) }
         var widths = headers.map(TerminalText.width)
-        for row in cleaned {
+        for row in shown {
             for (column, cell) in row.enumerated() where column < widths.count {
                 widths[column] = min(maxColumnWidth, max(widths[column], TerminalText.width(cell)))
             }
@@ -25,7 +27,7 @@ public enum Output {
             }
             return parts.joined(separator: "  ")
         }
-        return ([line(headers)] + cleaned.map(line)).joined(separator: "\n") + "\n"
+        return ([line(headers)] + shown.map(line)).joined(separator: "\n") + "\n"
     }
 
     /// RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break.
@@ -45,7 +47,7 @@ public enum Output {
     /// Key: value lines for one record.
     public static func record(_ pairs: [(String, String)]) -> String {
         let width = pairs.map { TerminalText.width($0.0) }.max() ?? 0
-        return pairs.map { TerminalText.pad($0.0 + ":", to: width + 1) + " " + TerminalText.clean($0.1) }.joined(separator: "\n") + "\n"
+        return pairs.map { TerminalText.pad($0.0 + ":", to: width + 1) + " " + TerminalText.shown($0.1) }.joined(separator: "\n") + "\n"
     }
 }
 

@@ -690,13 +690,15 @@ extension FormState {
         for (field, text) in draft.fields { fields[field] = TextField(text) }
     }
 
+    /// The fields hold the server's text cleaned, so what is edited is what is shown; a field
+    /// left alone still sends the server's exact string (see `edit`).
     public init(_ completion: Completion, person: User, rules: CompletionRules, style: DateStyle) {
         let attributes = completion.attributes
         let initial: [CompletionField: String] = [
-            .completed: rules.day(of: attributes.completedAt).map(style.show) ?? attributes.completedAt,
-            .expires: rules.day(of: attributes.expiresAt).map(style.show) ?? (attributes.expiresAt ?? ""),
-            .certificate: attributes.certificateNumber ?? "",
-            .provider: attributes.trainingProviderName ?? "",
+            .completed: rules.day(of: attributes.completedAt).map(style.show) ?? TerminalText.clean(attributes.completedAt),
+            .expires: rules.day(of: attributes.expiresAt).map(style.show) ?? TerminalText.clean(attributes.expiresAt ?? ""),
+            .certificate: TerminalText.clean(attributes.certificateNumber ?? ""),
+            .provider: TerminalText.clean(attributes.trainingProviderName ?? ""),
         ]
         self.init(completion: completion, person: person, fields: initial.mapValues { TextField($0) }, initial: initial)
     }
@@ -727,7 +729,8 @@ extension CompletionField {
 
 /// Names and titles from the server are cleaned once, as they enter the state. A completion's
 /// four attributes stay as the server sent them, because an unchanged field must go back
-/// exactly so; the canvas cleans every string it draws, so they cannot reach the terminal raw.
+/// exactly so; the form's fields start from them cleaned, and the canvas cleans every string
+/// it draws, so they cannot reach the terminal raw.
 func cleaned(_ user: User) -> User {
     User(id: user.id, email: TerminalText.clean(user.email), firstName: user.firstName.map(TerminalText.clean),
          lastName: user.lastName.map(TerminalText.clean), timezone: user.timezone, grants: user.grants,

@@ -38,11 +38,18 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSON.parse(deep) }
     }
 
-    @Test func escapesWhatCouldDriveATerminal() {
+    @Test func escapesWhatCouldDriveATerminal() throws {
         let value: JSON = .string("a\u{1B}]52;c;x\u{07}b\u{9B}c\u{202E}d\u{7F}")
         let text = value.text
         #expect(text == #""a\u001b]52;c;x\u0007b\u009bc\u202ed\u007f""#)
         #expect(!text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        let bidi: JSON = .string("\u{202A}\u{202B}\u{202C}\u{202D}\u{2066}\u{2067}\u{2068}\u{2069}\u{0}")
+        #expect(bidi.text == #""\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u0000""#)
+        // Escaped, not changed: read back, every value is exactly what was written.
+        for value in [value, bidi] {
+            #expect(try JSON.parse(value.serialized()) == value)
+            #expect(try JSON.parse(value.serialized(pretty: true)) == value)
+        }
     }
 
     @Test func roundTripsThroughItsOwnWriter() throws {

@@ -74,6 +74,24 @@ final class LiveSandbox: @unchecked Sendable {
         #expect(live.requests("GET").count == (expected + 99) / 100, "pages of the server's maximum, 100")
     }
 
+    /// The models keep the server's exact strings, payloads and all: only what draws them cleans.
+    @Test func readsHostileTextExactly() async throws {
+        let live = try LiveSandbox()
+        let person = try #require(live.server.data.people.first { $0.email == "hostile.payload@kestrel-utilities.test" })
+        let stored = live.server.data.completions.filter { $0.userID == person.id }
+        let completions = try await live.client().completions(user: person.id)
+        #expect(completions.count == stored.count)
+        for completion in completions {
+            let original = try #require(stored.first { $0.id == completion.id })
+            #expect(completion.attributes.certificateNumber?.unicodeScalars.elementsEqual(original.certificateNumber!.unicodeScalars) == true)
+            #expect(completion.attributes.trainingProviderName?.unicodeScalars.elementsEqual(original.providerName.unicodeScalars) == true)
+            let title = try #require(live.server.data.standards.first { $0.id == original.standardID }?.title)
+            #expect(completion.standard?.title.unicodeScalars.elementsEqual(title.unicodeScalars) == true)
+            #expect(completion.user?.firstName?.unicodeScalars.elementsEqual(person.firstName.unicodeScalars) == true)
+            #expect(completion.user?.lastName?.unicodeScalars.elementsEqual(person.lastName.unicodeScalars) == true)
+        }
+    }
+
     @Test func readsAllMembersAndSearchesThem() async throws {
         let live = try LiveSandbox()
         let org = live.server.data.organisation.id

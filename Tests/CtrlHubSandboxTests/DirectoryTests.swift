@@ -63,6 +63,8 @@ import Testing
             #expect(try search(client, organisation, "佐藤 健") == ["ken.sato@kestrel-utilities.test"])
             #expect(try search(client, organisation, "harrington-smythe").count == 1)
             #expect(try search(client, organisation, "DYLAN.PRITCHARD@") == [Catalog.busiestEmail])
+            #expect(try search(client, organisation, "hostile") == [Catalog.hostileEmail], "found past the payloads in the name")
+            #expect(try search(client, organisation, "wide") == [Catalog.wideEmail])
             #expect(try search(client, organisation, "nobody-like-this").isEmpty)
         }
     }

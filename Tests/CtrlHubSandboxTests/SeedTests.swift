@@ -70,6 +70,37 @@ import Testing
         #expect(Set(data.people.map(\.timezone)) == ["Europe/London", "America/New_York", "Pacific/Auckland", "UTC"])
     }
 
+    @Test func onePersonCarriesEveryHostilePayload() throws {
+        let data = SandboxData.generate(today: today)
+        let person = try #require(data.people.first { $0.email == Catalog.hostileEmail })
+        let records = data.completions.filter { $0.userID == person.id }
+        let titles = records.compactMap { data.standard($0.standardID)?.title }
+        let texts = [person.firstName, person.lastName] + titles + records.flatMap { [$0.certificateNumber ?? "", $0.providerName] }
+        let scalars = Set(texts.flatMap(\.unicodeScalars).map(\.value))
+        for introducer in ["\u{1B}[", "\u{1B}]52;", "\u{1B}]8;;", "\u{1B}P", "\u{1B}_", "\u{1B}c"] {
+            #expect(texts.contains { $0.contains(introducer) }, "\(introducer.debugDescription)")
+        }
+        for value: UInt32 in [0x00, 0x07, 0x08, 0x09, 0x0A, 0x0D, 0x7F, 0x85, 0x9B, 0x9C, 0x9D, 0x202A, 0x202B, 0x202D, 0x202E,
+                              0x202C, 0x2066, 0x2067, 0x2068, 0x2069] {
+            #expect(scalars.contains(value), "U+\(String(value, radix: 16))")
+        }
+        #expect(texts.contains { $0.hasSuffix("\u{1B}") }, "a bare ESC at the very end")
+        #expect(texts.contains { $0.contains("\u{1B}]0;") && !$0.contains("\u{7}") }, "a string never ended")
+        #expect(titles.contains(Catalog.hostileStandard.title))
+        #expect(!data.completions.contains { $0.standardID == Catalog.hostileStandardID && $0.userID != person.id },
+                "nobody else has the hostile standard")
+    }
+
+    @Test func onePersonHasWideAndCombiningText() throws {
+        let data = SandboxData.generate(today: today)
+        let person = try #require(data.people.first { $0.email == Catalog.wideEmail })
+        let texts = [person.firstName, person.lastName] + data.completions.filter { $0.userID == person.id }.flatMap { [$0.certificateNumber ?? "", $0.providerName] }
+        let scalars = Set(texts.flatMap(\.unicodeScalars).map(\.value))
+        for value: UInt32 in [0x7F8E, 0xFF26, 0x0301, 0x00E9, 0x200D, 0x1F3FD, 0x1F1EC, 0xFE0F, 0xE007F] {
+            #expect(scalars.contains(value), "U+\(String(value, radix: 16))")
+        }
+    }
+
     @Test func oneBusyPersonAndEveryoneElseAHandful() {
         let data = SandboxData.generate(today: today)
         var counts: [String: Int] = [:]

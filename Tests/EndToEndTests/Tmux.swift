@@ -8,14 +8,28 @@ final class Tmux: @unchecked Sendable {
     let target = "td"
 
     /// Starts `arguments` with exactly `environment` (plus a pinned TERM) at the given size;
-    /// `then` is a shell command run after the program exits, on the same terminal.
-    init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24, then: String = "") throws {
+    /// `before` and `then` are shell commands run before the program starts and after it exits,
+    /// on the same terminal.
+    init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24, before: String = "",
+         then: String = "") throws {
         var variables = environment
         variables["TERM"] = variables["TERM"] ?? "xterm-256color"
         let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
-        let command = "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; \(then.isEmpty ? "" : then + ";") sleep 120"
+        let command = "\(before.isEmpty ? "" : before + "; ")env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; \(then.isEmpty ? "" : then + ";") sleep 120"
         try tmux(["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command])
         server = pid_t(try tmux(["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// Like `init`, but the program starts only once every byte it sends to the terminal is
+    /// being appended to `file` (tmux `pipe-pane`), so the recording misses none of them.
+    static func recording(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24,
+                          to file: URL) throws -> Tmux {
+        let ready = file.path + ".ready"
+        let tmux = try Tmux(arguments, environment: environment, width: width, height: height,
+                            before: "until [ -e \(quote(ready)) ]; do sleep 0.02; done")
+        try tmux.tmux(["pipe-pane", "-o", "-t", tmux.target, "cat >> \(quote(file.path))"])
+        FileManager.default.createFile(atPath: ready, contents: nil)
+        return tmux
     }
 
     /// The tmux server, killed outright at the end: it would otherwise outlive the test run.

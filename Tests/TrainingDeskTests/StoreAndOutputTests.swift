@@ -149,6 +149,40 @@ import CtrlHubKit
         #expect(text.contains("…"))
     }
 
+    /// One of each kind of text that could drive a terminal.
+    static let payloads = ["\u{1B}[2J\u{1B}[31mred", "\u{1B}]52;c;ZXZpbA==\u{7}", "\u{1B}]8;;http://x/\u{1B}\\link\u{1B}]8;;\u{1B}\\",
+                           "\u{1B}Pq#0~\u{1B}\\", "\u{1B}_Gf=1\u{1B}\\", "\u{9B}6n", "\u{9D}0;t\u{9C}", "\u{0}\u{7}\u{8}\r\n\t\u{7F}",
+                           "\u{202E}exe.txt\u{2066}\u{2069}", "cut\u{1B}]0;never ended", "bare\u{1B}"]
+
+    static func drivesATerminal(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x00..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return !"\n\r".unicodeScalars.contains(scalar)
+            default: return false
+            }
+        }
+    }
+
+    @Test func noOutputButJSONCarriesAPayload() {
+        let rows = Self.payloads.map { [$0, "after"] }
+        let table = Output.table(["Text", "Next"], rows)
+        let csv = Output.csv(["Text", "Next"], rows)
+        let record = Output.record(Self.payloads.map { ("Text", $0) })
+        for output in [table, csv, record] {
+            #expect(!Self.drivesATerminal(output))
+            // Only the output's own line ends are left.
+            #expect(output.utf8.filter { $0 == 0x0A }.count == Self.payloads.count + (output == record ? 0 : 1))
+        }
+        #expect(table.contains("\u{FFFD}\u{FFFD}red"))
+        #expect(csv.contains("\u{FFFD}link\u{FFFD}"))
+    }
+
+    @Test func tableColumnsStayPutAfterEmoji() {
+        let text = Output.table(["Who", "Next"], [["👩‍🔧 Ann", "x"], ["👍🏽 Bo", "y"], ["🇬🇧 Cy", "z"], ["Dee", "w"]])
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines == ["Who       Next", "👩🔧 Ann  x", "👍 Bo     y", "🇬🇧 Cy     z", "Dee       w"])
+    }
+
     @Test func csvDisarmsSpreadsheetFormulas() {
         let text = Output.csv(["a"], [["=HYPERLINK(\"http://x\")"], ["+1"], ["@SUM(A1)"], ["-2"], ["plain=1"]])
         #expect(text == "a\r\n\"'=HYPERLINK(\"\"http://x\"\")\"\r\n'+1\r\n'@SUM(A1)\r\n'-2\r\nplain=1\r\n")

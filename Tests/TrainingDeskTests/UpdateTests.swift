@@ -207,6 +207,26 @@ import Terminal
         #expect(!form.changed)
     }
 
+    @Test func aHostileRecordIsEditedAsShownAndAnUntouchedFieldGoesBackExactly() throws {
+        let certificate = "CSI\u{1B}[2J\u{1B}[31mRED", provider = "OSC\u{1B}]52;c;ZXZpbA==\u{7}Clip"
+        var state = World.listState()
+        let hostile = World.completion("c-9", World.smsts, "2021-06-01T08:00:00Z", "2026-06-01T08:00:00Z",
+                                       certificate: certificate, provider: provider)
+        _ = update(&state, .completionsLoaded(userID: World.person.id, .success([hostile])))
+        _ = World.press(&state, .enter)
+        #expect(state.form?.text(.certificate) == "CSI\u{FFFD}\u{FFFD}RED")
+        #expect(state.form?.text(.provider) == "OSC\u{FFFD}Clip")
+        #expect(state.form?.changed == false, "opening changes nothing")
+        _ = World.press(&state, .tab, .tab, .tab, .end)
+        World.type(&state, "s")
+        _ = World.press(&state, .control("s"))
+        #expect(state.form?.problems[.provider]?.contains("remove the \u{FFFD} marks") == true, "a marker is never saved")
+        _ = World.press(&state, .home, .right, .right, .right, .delete, .control("s"))
+        let attributes = try #require(sent(World.press(&state, .character("y"))))
+        #expect(attributes.certificateNumber == certificate, "the field left alone goes back as the server sent it")
+        #expect(attributes.trainingProviderName == "OSCClips", "the edited field is what was shown and typed")
+    }
+
     @Test func tabAndArrowsMoveBetweenFields() {
         var state = World.formState()
         _ = World.press(&state, .tab, .tab)
