@@ -162,6 +162,8 @@ import CtrlHubSandbox
         let record = try openForm(first, sandbox)
         try first.press("Tab", "Tab", "C-u")
         try first.type("DRAFT-AFTER-HUP")
+        // Typed and seen: tmux may not have passed every key on yet when send-keys returns.
+        try first.wait(for: "DRAFT-AFTER-HUP")
         first.hangUp()
         let file = variables["XDG_STATE_HOME"]! + "/trainingdesk/drafts/\(record.id).json"
         let deadline = Date().addingTimeInterval(10)
