@@ -88,15 +88,15 @@ private struct Painter {
         if !session.isEmpty, room > 0 { parts.append((session, .status, room)) }
         if !person.isEmpty { parts.append((person, .status, personCells)) }
         if let status = state.status {
-            parts.append((status.text, status.kind == .error ? .error : (status.kind == .success ? .success : .status), messageCells))
+            parts.append((status.text, status.kind == .error ? .statusError : (status.kind == .success ? .statusSuccess : .status), messageCells))
         }
         // The time left, once under an hour, goes first: it decides what can be done next.
         if let end = state.session?.expiresAt {
             let minutes = Int((end.timeIntervalSince(state.now) / 60).rounded(.up))
             if minutes <= 0 {
-                parts.insert(("session expired", .error, 15), at: 0)
+                parts.insert(("session expired", .statusError, 15), at: 0)
             } else if minutes <= 10 {
-                parts.insert(("SESSION ENDS IN \(minutes)m", .warning, 19), at: 0)
+                parts.insert(("SESSION ENDS IN \(minutes)m", .statusWarning, 19), at: 0)
             } else if minutes < 60 {
                 parts.insert(("session \(minutes)m left", .status, 16), at: 0)
             }

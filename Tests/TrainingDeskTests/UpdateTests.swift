@@ -729,7 +729,7 @@ func sent(_ effects: [Effect]) -> CompletionAttributes? {
         #expect(ticking.contains { if case .after(_, .clock) = $0 { return true } else { return false } })
         let bar = view(close)
         #expect(bar.lines.last?.contains("SESSION ENDS IN 9m") == true)
-        #expect(bar.row(bar.height - 1).contains { $0.role == .warning })
+        #expect(bar.row(bar.height - 1).contains { $0.role == .statusWarning })
     }
 
     @Test func signingOutRevokesAndShowsTheSignInForm() {
