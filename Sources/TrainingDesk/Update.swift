@@ -31,6 +31,11 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
     switch event {
     case .key(let key):
         return handle(key, &state)
+    case .started(let unicode, let themeProblem):
+        // Said once: the next message takes its place.
+        let notices = [themeProblem, unicode ? nil : "no UTF-8 locale (set LANG=C.UTF-8)"].compactMap { $0 }
+        if notices.isEmpty { return [] }
+        return message(&state, notices.joined(separator: " · "), themeProblem == nil ? .notice : .error)
     case .resized(let width, let height):
         state.width = width
         state.height = height

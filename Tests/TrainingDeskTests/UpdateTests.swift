@@ -5,6 +5,26 @@ import Terminal
 @testable import TrainingDesk
 
 @Suite struct StartAndPickerTests {
+    @Test func withoutUTF8TheStatusBarSaysSoOnceUntilTheNextMessage() {
+        var state = State(width: 80, height: 24, now: World.now)
+        #expect(update(&state, .started(unicode: false, themeProblem: nil)).isEmpty, "no timer: it does not fade")
+        #expect(view(state, ascii: true).lines.last?.contains("no UTF-8 locale (set LANG=C.UTF-8)") == true)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        World.type(&state, "se")
+        #expect(state.status?.text.contains("no UTF-8") == true, "keys leave it")
+        _ = update(&state, .membersLoaded(query: "se", .failure(CtrlHubError(.transport(.timeout)))))
+        #expect(state.status?.kind == .error, "the next message takes its place")
+        _ = World.press(&state, .down)
+        #expect(state.status == nil, "and it does not come back")
+
+        var fine = State(width: 80, height: 24, now: World.now)
+        _ = update(&fine, .started(unicode: true, themeProblem: nil))
+        #expect(fine.status == nil, "nothing to say under UTF-8")
+        _ = update(&fine, .started(unicode: false, themeProblem: "Theme x: no such theme."))
+        #expect(fine.status?.text == "Theme x: no such theme. · no UTF-8 locale (set LANG=C.UTF-8)")
+        #expect(fine.status?.kind == .error)
+    }
+
     @Test func aLoadedSessionOpensThePickerAndSearchesAfterAPause() {
         var state = State(width: 80, height: 24, now: World.now)
         let effects = update(&state, .sessionLoaded(.success(World.session)))
