@@ -117,7 +117,8 @@ public struct FormState: Equatable, Sendable {
 }
 
 public enum Overlay: Equatable, Sendable {
-    case help
+    /// The keys, from the `top`th; it scrolls when the terminal is too short for all of them.
+    case help(top: Int)
     /// Save these changes? Each as (field, old, new).
     case confirm([Change], CompletionAttributes)
     case discard

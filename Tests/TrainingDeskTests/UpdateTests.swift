@@ -186,7 +186,7 @@ import Terminal
         #expect(World.press(&state, .character("r")) == [.loadCompletions(userID: "u-1")])
         _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
         #expect(World.press(&state, .character("?")).isEmpty)
-        #expect(state.overlay == .help)
+        #expect(state.overlay == .help(top: 0))
         _ = World.press(&state, .character("x"))
         #expect(state.overlay == nil, "any key closes help")
         _ = World.press(&state, .character("p"))
@@ -426,7 +426,7 @@ import Terminal
         var state = World.listState(width: 120, height: 40)
         state.mode = mode
         if mode == .form { _ = World.press(&state, .enter) }
-        state.overlay = .help
+        state.overlay = .help(top: 0)
         let screen = view(state).lines.joined(separator: "\n")
         for binding in KeyTable.bindings(mode) {
             #expect(screen.contains(binding.help), "\(binding.help)")
@@ -599,7 +599,7 @@ import Terminal
         #expect(state.form?.changed == false)
         #expect(World.press(&state, .control("s")).isEmpty)
         #expect(state.overlay == nil)
-        state.overlay = .help
+        state.overlay = .help(top: 0)
         let help = view(state).lines.joined(separator: "\n")
         #expect(!help.contains("save"))
         #expect(help.contains("close the record"))
