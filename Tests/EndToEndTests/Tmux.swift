@@ -8,12 +8,15 @@ final class Tmux: @unchecked Sendable {
     let target = "td"
 
     /// Starts `arguments` with exactly `environment` (plus a pinned TERM) at the given size;
-    /// `then` is a shell command run after the program exits, on the same terminal.
-    init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24, then: String = "") throws {
+    /// `before` and `then` are shell commands run before the program starts and after it
+    /// exits, on the same terminal.
+    init(_ arguments: [String], environment: [String: String], width: Int = 80, height: Int = 24, before: String = "",
+         then: String = "") throws {
         var variables = environment
         variables["TERM"] = variables["TERM"] ?? "xterm-256color"
         let assignments = variables.sorted { $0.key < $1.key }.map { "\($0.key)=\(Tmux.quote($0.value))" }.joined(separator: " ")
-        let command = "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; \(then.isEmpty ? "" : then + ";") sleep 120"
+        let command = (before.isEmpty ? "" : before + "; ")
+            + "env -i \(assignments) \(([binary.path] + arguments).map(Tmux.quote).joined(separator: " ")); echo \"[exit $?]\"; \(then.isEmpty ? "" : then + ";") sleep 120"
         try tmux(["new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command])
         server = pid_t(try tmux(["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
@@ -76,6 +79,9 @@ final class Tmux: @unchecked Sendable {
     func type(_ text: String) throws { try tmux(["send-keys", "-t", target, "-l", text]) }
 
     func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", target]) }
+
+    /// The screen with its attributes and colours as SGR escape sequences.
+    func styledScreen() throws -> String { try tmux(["capture-pane", "-p", "-e", "-t", target]) }
 
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", target, "-x", String(width), "-y", String(height)])
