@@ -1,8 +1,12 @@
 /// What a piece of the screen means; a theme decides how each looks.
 public enum Role: String, CaseIterable, Sendable, Codable {
     case normal, title, header, selected, status, error, success, warning, expired, dim, label, field, focus, key
+    /// A message on the status bar: it keeps the bar's look (reverse video, say) and adds the
+    /// message's, so the bar stays one bar. A theme may name these; if not, they are derived.
+    case statusError = "status-error", statusSuccess = "status-success", statusWarning = "status-warning"
 
-    /// One letter per role, for text snapshots of a canvas's styling.
+    /// One letter per role, for text snapshots of a canvas's styling; a message on the status
+    /// bar is the lower-case letter of its kind.
     public var letter: Character {
         switch self {
         case .normal: return "."
@@ -19,6 +23,9 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .field: return "F"
         case .focus: return "U"
         case .key: return "K"
+        case .statusError: return "e"
+        case .statusSuccess: return "o"
+        case .statusWarning: return "w"
         }
     }
 }

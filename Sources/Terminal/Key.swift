@@ -6,8 +6,6 @@ public enum Key: Hashable, Sendable {
     case up, down, left, right, home, end, pageUp, pageDown
     case tab, backTab, enter, escape, backspace, delete
     case function(Int)
-    /// Alt (or Meta) with a character, sent as Esc and the character.
-    case alt(Character)
     /// Text pasted with the terminal's bracketed paste: one key, so it can never act as keys.
     case paste(String)
 
@@ -32,7 +30,6 @@ public enum Key: Hashable, Sendable {
         case .backspace: return "Backspace"
         case .delete: return "Delete"
         case .function(let number): return "F\(number)"
-        case .alt(let character): return "Alt-" + String(character)
         case .paste: return "Paste"
         }
     }

@@ -16,8 +16,6 @@ public struct KeyDecoder: Sendable {
     private let sequences: [[UInt8]: Key]
     private let delay: Double
     private var pending: [UInt8] = []
-    /// How many bytes at the front of `pending` came in an earlier read.
-    private var carried = 0
     private var pasted: [UInt8]?
     private var lastByte = 0.0
 
@@ -35,7 +33,6 @@ public struct KeyDecoder: Sendable {
     }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>, at time: Double) -> [Key] {
-        carried = pending.count
         pending += bytes
         lastByte = time
         var keys: [Key] = []
@@ -51,12 +48,11 @@ public struct KeyDecoder: Sendable {
             }
             keys += found
             pending.removeFirst(length)
-            carried = max(0, carried - length)
         }
         return keys
     }
 
-    /// What was waiting when its time ran out: a lone Esc, Alt with `[` or `O`, or a paste
+    /// What was waiting when its time ran out: a lone Esc, Esc then `[` or `O`, or a paste
     /// that lost its end marker. A sequence cut off part way is dropped.
     public mutating func expire(at time: Double) -> [Key] {
         guard let deadline, time >= deadline else { return [] }
@@ -67,7 +63,7 @@ public struct KeyDecoder: Sendable {
         }
         if pending == [KeyDecoder.escape] { return [.escape] }
         if pending.count == 2, pending[0] == KeyDecoder.escape, pending[1] < 0x80 {
-            return [.alt(Character(Unicode.Scalar(pending[1])))]
+            return [.escape, .character(Character(Unicode.Scalar(pending[1])))]
         }
         return pending[0] == KeyDecoder.escape ? [] : [.character("\u{FFFD}")]
     }
@@ -105,13 +101,12 @@ public struct KeyDecoder: Sendable {
         return (length, Key.fromCharacter(scalar).map { [$0] } ?? [])
     }
 
-    /// Esc and what follows it: a CSI or SS3 sequence, Alt with a character, or Esc alone
-    /// when another Esc follows. A terminal sends Alt-x as Esc and x in one write; Esc then x
-    /// in separate reads is a person pressing Esc and then x. Alt with a control key is
-    /// dropped: read as Esc, Alt-Backspace would close the form.
+    /// Esc and what follows it: a CSI or SS3 sequence, or Esc on its own. Alt with a key comes
+    /// as Esc and the key, and is read as those two keys: whether a person pressed Alt-q or Esc
+    /// then q cannot be told apart once a slow link has put both in one read, and losing the
+    /// Esc and the q would be worse than acting on both.
     private func escaped() -> (Int, [Key])? {
         guard pending.count >= 2 else { return nil }
-        let apart = carried == 1
         switch pending[1] {
         case UInt8(ascii: "["):
             guard let length = KeyDecoder.csiLength(pending) else { return nil }
@@ -120,17 +115,8 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "O"):
             guard pending.count >= 3 else { return nil }
             return (3, lookUp(Array(pending[..<3])).map { [$0] } ?? [])
-        case KeyDecoder.escape:
-            return (1, [.escape])
         default:
-            if apart { return (1, [.escape]) }
-            let rest = Array(pending[1...])
-            if rest[0] < 0x80 {
-                let scalar = Unicode.Scalar(rest[0])
-                return (2, scalar.properties.generalCategory == .control ? [] : [.alt(Character(scalar))])
-            }
-            guard let (length, scalar) = KeyDecoder.utf8(rest) else { return nil }
-            return (1 + length, scalar.map { [.alt(Character($0))] } ?? [])
+            return (1, [.escape])
         }
     }
 

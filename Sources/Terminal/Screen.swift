@@ -11,16 +11,14 @@ public final class Screen {
     private let window: UnsafeMutablePointer<WINDOW>
     private let screen: OpaquePointer
     private let theme: Theme
-    private let colour: Bool
-    private let utf8: Bool
-    private var pairs: [Pair: Int16] = [:]
+    /// Nil on a terminal without colour (vt100), for a mono theme, or when the terminal's own
+    /// colours cannot be kept: then every role draws by its attributes alone.
+    private var pairs: ColourPairs?
+    /// Whether the locale is UTF-8: if not, the program's marks are ASCII and other
+    /// characters `?`.
+    public let unicode: Bool
     private var last: Canvas?
     private var decoder = KeyDecoder()
-
-    private struct Pair: Hashable {
-        let foreground: Int
-        let background: Int
-    }
 
     // Attribute bits as ncurses defines them (NCURSES_BITS(1, n) = 1 << (n + 8)).
     private static let underline: attr_t = 1 << 17
@@ -35,7 +33,7 @@ public final class Screen {
             throw StartError(description: "TERM is \(term.isEmpty ? "not set" : "\"dumb\""): TrainingDesk needs a full-screen terminal; set TERM (for example TERM=xterm-256color).")
         }
         setlocale(LC_ALL, "")
-        utf8 = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
+        unicode = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
         Rescue.save()
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
               let screen = newterm(nil, output, input) else {
@@ -56,10 +54,10 @@ public final class Screen {
         keypad(window, true)
         let delay = ProcessInfo.processInfo.environment["ESCDELAY"].flatMap(Double.init).map { $0 / 1000 }
         decoder = KeyDecoder(sequences: Screen.terminfoKeys(), escapeDelay: delay ?? KeyDecoder.escapeDelay)
-        colour = theme.usesColour && has_colors()
-        if colour {
-            start_color()
-            use_default_colors()
+        // The terminal's own foreground and background stay (use_default_colors), so a theme
+        // never assumes a dark or a light background.
+        if theme.usesColour, has_colors(), start_color() == OK, use_default_colors() == OK {
+            pairs = ColourPairs(colours: Int(cn_colors()), limit: Int(cn_color_pairs()))
         }
         self.theme = theme
         curs_set(0)
@@ -144,11 +142,11 @@ public final class Screen {
     }
 
     /// Outside a UTF-8 locale the program's own marks become ASCII; anything else the locale
-    /// cannot show becomes `?`.
+    /// cannot show becomes `?`, one per cell it takes, so later columns stay where they are.
     private func printable(_ character: String) -> String {
-        if utf8 || character.allSatisfy(\.isASCII) { return character }
-        if character.isEmpty { return "" }
-        return Screen.asciiMarks[character] ?? "?"
+        if unicode || character.allSatisfy(\.isASCII) { return character }
+        if let mark = Screen.asciiMarks[character] { return mark }
+        return String(repeating: "?", count: max(1, TerminalText.width(character)))
     }
 
     private static let asciiMarks: [String: String] = [
@@ -163,23 +161,11 @@ public final class Screen {
         if look.underline { attributes |= Screen.underline }
         if look.dim { attributes |= Screen.dim }
         var pair: Int16 = 0
-        if colour, look.foreground != nil || look.background != nil {
-            pair = self.pair(look.foreground ?? -1, look.background ?? -1)
+        if let answer = pairs?.pair(look.foreground, look.background) {
+            if let new = answer.new { init_pair(answer.number, new.foreground, new.background) }
+            pair = answer.number
         }
         wattr_set(window, attributes, pair, nil)
-    }
-
-    /// Pairs are made once per colour combination and never beyond what the terminal has.
-    private func pair(_ foreground: Int, _ background: Int) -> Int16 {
-        let limit = Int(cn_colors())
-        let fit = { (colour: Int) in colour < limit ? colour : (colour < 16 ? colour % 8 : -1) }
-        let key = Pair(foreground: fit(foreground), background: fit(background))
-        if let known = pairs[key] { return known }
-        let next = pairs.count + 1
-        guard next < Int(cn_color_pairs()), next <= Int(Int16.max) else { return 0 }
-        init_pair(Int16(next), Int16(key.foreground), Int16(key.background))
-        pairs[key] = Int16(next)
-        return Int16(next)
     }
 
     /// The keys that came since the last call: one read when the terminal has bytes, then any

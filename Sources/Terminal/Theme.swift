@@ -20,6 +20,13 @@ public struct Theme: Equatable, Sendable {
             self.underline = underline
             self.dim = dim
         }
+
+        /// This look with another on top: its colours where it has them, and both attributes.
+        func adding(_ other: Look) -> Look {
+            Look(foreground: other.foreground ?? foreground, background: other.background ?? background,
+                 bold: bold || other.bold, reverse: reverse || other.reverse,
+                 underline: underline || other.underline, dim: dim || other.dim)
+        }
     }
 
     public let name: String
@@ -27,7 +34,15 @@ public struct Theme: Equatable, Sendable {
     /// A mono theme never asks for colour, whatever the terminal can do.
     public var usesColour: Bool
 
-    public func look(_ role: Role) -> Look { looks[role] ?? Look() }
+    public func look(_ role: Role) -> Look {
+        if let look = looks[role] { return look }
+        guard let message = Theme.onStatusBar[role] else { return Look() }
+        return look(.status).adding(look(message))
+    }
+
+    /// The status bar's message roles, and the role each adds to the bar's own look when a
+    /// theme does not name it.
+    static let onStatusBar: [Role: Role] = [.statusError: .error, .statusSuccess: .success, .statusWarning: .warning]
 
     public struct LoadError: Error, Equatable, CustomStringConvertible {
         public let message: String

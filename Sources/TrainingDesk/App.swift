@@ -52,16 +52,14 @@ public enum App {
         var state = State(width: size.width, height: size.height, dateStyle: options.dateStyle, demo: options.demo)
         state.wantedPerson = options.person
         state.readOnly = options.readOnly
-        if let notice = options.notice { state.status = StatusMessage(text: notice, kind: .error, id: 0) }
-        var effects: [Effect]
+        var effects = update(&state, .started(unicode: screen.unicode, themeProblem: options.notice))
         if client.token == nil {
             state.mode = .signIn
-            effects = []
         } else {
-            effects = [.loadSession]
+            effects += [.loadSession]
         }
         var shown: Canvas?
-        let ascii = String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8"
+        let ascii = !screen.unicode
 
         while true {
             for effect in effects {

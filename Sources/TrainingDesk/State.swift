@@ -117,7 +117,8 @@ public struct FormState: Equatable, Sendable {
 }
 
 public enum Overlay: Equatable, Sendable {
-    case help
+    /// The keys, from the `top`th; it scrolls when the terminal is too short for all of them.
+    case help(top: Int)
     /// Save these changes? Each as (field, old, new).
     case confirm([Change], CompletionAttributes)
     case discard
@@ -148,7 +149,8 @@ public enum Overlay: Equatable, Sendable {
 }
 
 public struct StatusMessage: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable { case info, success, error, busy }
+    /// A notice stays, like an error, until the next message replaces it, but is no error.
+    public enum Kind: Equatable, Sendable { case info, success, error, busy, notice }
     public var text: String
     public var kind: Kind
     public var id: Int
@@ -237,6 +239,8 @@ public enum DateStyle: String, Equatable, Sendable {
 
 /// Something that happened: a key, a resize, an answer from the API, a timer.
 public enum Event: Sendable {
+    /// The screen is up: what it cannot do (no UTF-8), and a theme that failed to load.
+    case started(unicode: Bool, themeProblem: String?)
     case key(Key)
     case resized(width: Int, height: Int)
     case sessionLoaded(Result<SessionInfo, CtrlHubError>)

@@ -31,6 +31,11 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
     switch event {
     case .key(let key):
         return handle(key, &state)
+    case .started(let unicode, let themeProblem):
+        // Said once: the next message takes its place.
+        let notices = [themeProblem, unicode ? nil : "no UTF-8 locale (set LANG=C.UTF-8)"].compactMap { $0 }
+        if notices.isEmpty { return [] }
+        return message(&state, notices.joined(separator: " · "), themeProblem == nil ? .notice : .error)
     case .resized(let width, let height):
         state.width = width
         state.height = height
@@ -168,7 +173,15 @@ private func handle(_ key: Key, _ state: inout State, typedAhead: Bool = false) 
 
 private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effect] {
     switch overlay {
-    case .help:
+    case .help(let top):
+        // On a short terminal the help scrolls; any other key closes it.
+        let last = helpLastTop(state)
+        let page = max(1, state.height - 7)
+        let moves: [Key: Int] = [.down: 1, .character("j"): 1, .up: -1, .character("k"): -1, .pageDown: page, .pageUp: -page]
+        if last > 0, let move = moves[key] {
+            state.overlay = .help(top: min(last, max(0, top + move)))
+            return []
+        }
         state.overlay = nil
         return key == .control("c") ? [.quit] : []
     case .confirm(_, let attributes):
@@ -271,7 +284,7 @@ private func signInKey(_ key: Key, _ action: Action, _ state: inout State) -> [E
         return message(&state, "Signing in as \(email)…", .busy) + [.signIn(email: email, password: password)]
     case .edit:
         if state.signIn.focusOnPassword { _ = state.signIn.password.handle(key) } else { _ = state.signIn.email.handle(key) }
-    case .help: state.overlay = .help
+    case .help: state.overlay = .help(top: 0)
     case .quit: return [.quit]
     default: break
     }
@@ -304,7 +317,7 @@ private func pickerKey(_ key: Key, _ action: Action, _ state: inout State) -> [E
             state.picker.openWhenAnswered = false
             return search(&state)
         }
-    case .help: state.overlay = .help
+    case .help: state.overlay = .help(top: 0)
     case .quit: return [.quit]
     default: break
     }
@@ -385,7 +398,7 @@ private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
     case .audit:
         state.list = list
         return [.loadAudit(personID: list.person.id)]
-    case .help: state.overlay = .help
+    case .help: state.overlay = .help(top: 0)
     case .quit: return [.quit]
     default: break
     }
@@ -442,7 +455,7 @@ private func formKey(_ key: Key, _ action: Action, _ state: inout State) -> [Eff
             state.mode = .list
             return []
         }
-    case .help: state.overlay = .help
+    case .help: state.overlay = .help(top: 0)
     case .quit:
         if form.changed {
             state.quitting = true

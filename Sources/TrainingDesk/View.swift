@@ -25,7 +25,7 @@ public func view(_ state: State, ascii: Bool = false) -> Canvas {
     case .form: painter.form()
     }
     switch state.overlay {
-    case .help?: painter.help()
+    case .help(let top)?: painter.help(top: top)
     case .confirm(let changes, _)?: painter.confirm(changes)
     case .discard?: painter.box(["Discard changes? (y/N)"], role: .warning)
     case .signIn?: painter.signInDialog()
@@ -88,15 +88,15 @@ private struct Painter {
         if !session.isEmpty, room > 0 { parts.append((session, .status, room)) }
         if !person.isEmpty { parts.append((person, .status, personCells)) }
         if let status = state.status {
-            parts.append((status.text, status.kind == .error ? .error : (status.kind == .success ? .success : .status), messageCells))
+            parts.append((status.text, status.kind == .error ? .statusError : (status.kind == .success ? .statusSuccess : .status), messageCells))
         }
         // The time left, once under an hour, goes first: it decides what can be done next.
         if let end = state.session?.expiresAt {
             let minutes = Int((end.timeIntervalSince(state.now) / 60).rounded(.up))
             if minutes <= 0 {
-                parts.insert(("session expired", .error, 15), at: 0)
+                parts.insert(("session expired", .statusError, 15), at: 0)
             } else if minutes <= 10 {
-                parts.insert(("SESSION ENDS IN \(minutes)m", .warning, 19), at: 0)
+                parts.insert(("SESSION ENDS IN \(minutes)m", .statusWarning, 19), at: 0)
             } else if minutes < 60 {
                 parts.insert(("session \(minutes)m left", .status, 16), at: 0)
             }
@@ -124,10 +124,13 @@ private struct Painter {
 
     mutating func signIn() {
         let host = state.session?.host ?? "Ctrl Hub"
+        // Spaced out where there is room; closer on a short terminal, so the keys still show.
+        let gap = height >= 12 ? 2 : 1
         line("Sign in to \(host)", y: 2, role: .label)
-        field("Email", state.signIn.email, y: 4, focused: !state.signIn.focusOnPassword)
-        field("Password", state.signIn.password, y: 6, focused: state.signIn.focusOnPassword)
-        line(state.signIn.busy ? "Signing in…" : "Enter: sign in   Tab: other field   Ctrl-C: quit", y: 8, role: .dim)
+        field("Email", state.signIn.email, y: 2 + gap, focused: !state.signIn.focusOnPassword)
+        field("Password", state.signIn.password, y: 2 + 2 * gap, focused: state.signIn.focusOnPassword)
+        let keys = state.signIn.busy ? "Signing in…" : "Enter: sign in   Tab: other field   Ctrl-C: quit"
+        for (offset, part) in wrapGroups(keys, width - 2).enumerated() { line(part, y: 2 + 3 * gap + offset, role: .dim) }
     }
 
     mutating func picker() {
@@ -149,13 +152,28 @@ private struct Painter {
             let role: Role = picker.stale ? .dim : (index == picker.selection ? .selected : .normal)
             canvas.clear(row: y, role: role)
             canvas.put(" " + user.displayName, x: 0, y: y, role: role, limit: nameWidth + 1)
-            canvas.put(user.email, x: nameWidth + 2, y: y, role: role, limit: width - nameWidth - 3)
+            canvas.put(TerminalText.truncate(user.email, to: width - nameWidth - 3), x: nameWidth + 2, y: y, role: role)
         }
     }
 
     /// Column widths for a terminal width: the three fixed columns keep their size, the text
-    /// columns share the rest.
+    /// columns share the rest. Where not all fit, the provider, then the completion date, then
+    /// the certificate are left out (width 0) rather than all cut to nothing.
     static func columns(_ width: Int) -> [Int] {
+        let minimum = [8, 10, 10, 14, 6, 6]
+        var shown = Set(minimum.indices)
+        // Each column takes one cell more, before it; the last cell of the row stays free.
+        for column in [5, 1, 4] where shown.map({ minimum[$0] + 1 }).reduce(0, +) > width - 1 {
+            shown.remove(column)
+        }
+        if shown.count < minimum.count {
+            let spare = width - 1 - shown.count - shown.subtracting([0, 4]).map { minimum[$0] }.reduce(0, +)
+            let certificate = shown.contains(4) ? max(6, spare / 3) : 0
+            return minimum.indices.map { column in
+                guard shown.contains(column) else { return 0 }
+                return column == 0 ? max(minimum[0], spare - certificate) : (column == 4 ? certificate : minimum[column])
+            }
+        }
         let fixed = [10, 10, 14]
         let spare = max(0, width - 2 - fixed.reduce(0, +) - 5)
         // The certificate and provider are what gets corrected, so they get a fair share; the
@@ -179,10 +197,14 @@ private struct Painter {
             canvas.put(visible.text, x: 3, y: 1, role: list.filtering ? .field : .normal, limit: width / 2)
             if list.filtering { canvas.cursor = (3 + visible.cursor, 1) }
             let matches = " \(list.rows.count) of \(list.all.count) match · Esc clears"
-            canvas.put(matches, x: 4 + width / 2, y: 1, role: .dim, limit: width - 5 - width / 2)
+            canvas.put(TerminalText.truncate(matches, to: width - 5 - width / 2), x: 4 + width / 2, y: 1, role: .dim)
         } else {
-            canvas.put(" " + TerminalText.truncate(heading, to: width - TerminalText.width(sorted) - 4), x: 0, y: 1, role: .label)
-            canvas.put(sorted, x: width - TerminalText.width(sorted) - 1, y: 1, role: .dim)
+            // Who this is comes first; the sort order gets what is left, at most its length.
+            let headingCells = max(width / 2, width - TerminalText.width(sorted) - 4)
+            let shownHeading = TerminalText.truncate(heading, to: headingCells)
+            let sortCells = min(TerminalText.width(sorted), width - TerminalText.width(shownHeading) - 4)
+            canvas.put(" " + shownHeading, x: 0, y: 1, role: .label)
+            canvas.put(TerminalText.truncate(sorted, to: sortCells), x: width - max(0, sortCells) - 1, y: 1, role: .dim)
         }
         let widths = Painter.columns(width)
         canvas.clear(row: 2, role: .header)
@@ -217,7 +239,7 @@ private struct Painter {
 
     mutating func cells(_ texts: [String], widths: [Int], y: Int, roles: [Role]) {
         var x = 1
-        for (index, text) in texts.enumerated() {
+        for (index, text) in texts.enumerated() where widths[index] > 0 {
             canvas.put(TerminalText.truncate(text, to: widths[index]), x: x, y: y, role: roles[index], limit: widths[index])
             x += widths[index] + 1
         }
@@ -286,12 +308,8 @@ private struct Painter {
         canvas.put(TerminalText.truncate(text, to: width - x - 1), x: x, y: y, role: role)
     }
 
-    mutating func help() {
-        let bindings = KeyTable.bindings(state.mode, readOnly: state.readOnly)
-        var lines = ["Keys (any key closes this help)", ""]
-        let keyWidth = min(24, bindings.map { TerminalText.width($0.keyNames) }.max() ?? 0)
-        lines += bindings.map { TerminalText.pad($0.keyNames, to: keyWidth) + "  " + $0.help }
-        box(lines, role: .normal)
+    mutating func help(top: Int) {
+        box(helpLines(state), role: .normal, keep: 0, top: top)
     }
 
     mutating func confirm(_ changes: [Overlay.Change]) {
@@ -303,7 +321,7 @@ private struct Painter {
             lines += wrap("was  " + (change.old.isEmpty ? "(none)" : change.old), inner).map { "  " + $0 }
             lines += wrap("->   " + (change.new.isEmpty ? "(none)" : change.new), inner).map { "  " + $0 }
         }
-        lines += ["", "y: save    n or Esc: back to the form"]
+        lines += ["", "y: save   n, Esc: back to the form"]
         box(lines, role: .normal)
     }
 
@@ -376,29 +394,129 @@ private struct Painter {
         let lines = ["The session has expired. Sign in again to carry on;", "everything on screen stays as it is.", "",
                      "Email:    " + email.text, "Password: " + password.text, "",
                      state.signIn.busy ? "Signing in…" : "Enter: sign in   Tab: other field   Esc: cancel"]
-        let origin = box(lines, role: .normal)
-        let row = state.signIn.focusOnPassword ? 4 : 3
+        let shown = box(lines, role: .normal, keep: 3)
         let column = state.signIn.focusOnPassword ? password.cursor : email.cursor
-        if origin.y + 1 + row < height - 1 { canvas.cursor = (origin.x + 2 + 10 + column, origin.y + 1 + row) }
+        if let y = shown.rows[state.signIn.focusOnPassword ? 4 : 3] { canvas.cursor = (shown.x + 2 + 10 + column, y) }
     }
 
-    /// A framed box in the middle of the screen, cut to fit; returns its top left corner.
+    /// A framed box in the middle of the screen; lines that do not fit are cut as `BoxRows`
+    /// says, `top` being the first line after the heading. Returns the box's left column and
+    /// the row each line shown is on.
     @discardableResult
-    mutating func box(_ lines: [String], role: Role) -> (x: Int, y: Int) {
-        let inner = min(width - 6, max(30, lines.map(TerminalText.width).max() ?? 0))
-        let rows = min(height - 4, lines.count)
-        let left = (width - inner - 4) / 2
-        let top = max(1, (height - rows - 2) / 2)
-        let glyphs = ascii ? ["+", "-", "+", "|", "+", "+"] : ["┌", "─", "┐", "│", "└", "┘"]
-        canvas.put(glyphs[0] + String(repeating: glyphs[1], count: inner + 2) + glyphs[2], x: left, y: top, role: role)
-        for index in 0..<rows {
-            let text = TerminalText.pad(lines[index], to: inner)
-            canvas.put(glyphs[3] + " " + text + " " + glyphs[3], x: left, y: top + 1 + index, role: role)
+    mutating func box(_ lines: [String], role: Role, keep: Int = 1, top: Int = 0) -> (x: Int, rows: [Int: Int]) {
+        let inner = boxWidth(lines, screen: width)
+        // A line too long for the box goes on over the next lines; `from` says whose they are.
+        var texts: [String] = []
+        var from: [Int] = []
+        for (index, line) in lines.enumerated() {
+            let parts = TerminalText.width(line) <= inner ? [line] : wrapGroups(line, inner)
+            texts += parts
+            from += Array(repeating: index, count: parts.count)
         }
-        canvas.put(glyphs[4] + String(repeating: glyphs[1], count: inner + 2) + glyphs[5], x: left, y: top + rows + 1, role: role)
+        let cut = BoxRows(texts, room: height - 4, keep: from.filter { $0 >= lines.count - keep }.count, top: top)
+        let left = (width - inner - 4) / 2
+        let y = max(1, (height - cut.rows.count - 2) / 2)
+        let glyphs = ascii ? ["+", "-", "+", "|", "+", "+"] : ["┌", "─", "┐", "│", "└", "┘"]
+        canvas.put(glyphs[0] + String(repeating: glyphs[1], count: inner + 2) + glyphs[2], x: left, y: y, role: role)
+        var rows: [Int: Int] = [:]
+        for (offset, index) in cut.rows.enumerated() {
+            if let index, rows[from[index]] == nil { rows[from[index]] = y + 1 + offset }
+            let text = TerminalText.pad(index.map { texts[$0] } ?? cut.marker, to: inner)
+            canvas.put(glyphs[3] + " " + text + " " + glyphs[3], x: left, y: y + 1 + offset, role: role)
+        }
+        canvas.put(glyphs[4] + String(repeating: glyphs[1], count: inner + 2) + glyphs[5], x: left, y: y + cut.rows.count + 1, role: role)
         canvas.cursor = nil
-        return (left, top)
+        return (left, rows)
     }
+}
+
+/// Cells inside a box's frame: its widest line, at least 30, at most what the screen leaves.
+func boxWidth(_ lines: [String], screen width: Int) -> Int {
+    min(width - 6, max(30, lines.map(TerminalText.width).max() ?? 0))
+}
+
+/// Which of a box's lines show in `room` rows. All, if they fit; else blank lines go first; if
+/// that is not enough, the first line (what the box is) and the last `keep` (its keys) stay,
+/// the lines between show from `top` on, and one line says how many are above and below.
+struct BoxRows {
+    /// Each row's line, or nil for the line saying what is cut.
+    var rows: [Int?]
+    /// How far `top` can go: 0 when nothing is cut.
+    var lastTop = 0
+    var marker = ""
+
+    init(_ lines: [String], room: Int, keep: Int, top: Int) {
+        if lines.count <= room {
+            rows = Array(lines.indices)
+            return
+        }
+        let filled = lines.indices.filter { !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty }
+        if filled.count <= room {
+            rows = filled
+            return
+        }
+        let middle = Array(filled.dropFirst().dropLast(keep))
+        let visible = max(0, room - 2 - keep)
+        lastTop = max(0, middle.count - visible)
+        let start = min(max(0, top), lastTop)
+        let below = middle.count - start - min(visible, middle.count)
+        marker = start == 0 ? "(\(below) more lines)" : (below == 0 ? "(\(start) lines above)" : "(\(start) above, \(below) below)")
+        let shown = middle[start..<(start + min(visible, middle.count))]
+        rows = [filled[0]]
+        rows += shown.map { Optional($0) }
+        rows.append(nil)
+        rows += filled.suffix(keep).map { Optional($0) }
+    }
+}
+
+/// The help box's lines: each key with what it does, wrapped to the screen's width. Its
+/// heading says how to scroll when the screen is too short for all of it.
+func helpLines(_ state: State) -> [String] {
+    let bindings = KeyTable.bindings(state.mode, readOnly: state.readOnly)
+    let inner = max(30, state.width - 6)
+    let keyWidth = min(24, inner / 2, bindings.map { TerminalText.width($0.keyNames) }.max() ?? 0)
+    var lines: [String] = []
+    for binding in bindings {
+        let indent = String(repeating: " ", count: keyWidth + 2)
+        var help = wrap(binding.help, inner - keyWidth - 2)
+        // Keys too long for their column get a line of their own.
+        if TerminalText.width(binding.keyNames) > keyWidth {
+            lines.append(binding.keyNames)
+        } else if !help.isEmpty {
+            lines.append(TerminalText.pad(binding.keyNames, to: keyWidth) + "  " + help.removeFirst())
+        }
+        lines += help.map { indent + $0 }
+    }
+    let fits = BoxRows(["Keys", ""] + lines, room: state.height - 4, keep: 0, top: 0).lastTop == 0
+    return [fits ? "Keys (any key closes this help)" : "Keys: Down/Up scroll, others close", ""] + lines
+}
+
+/// How far the help can scroll at the state's size: 0 when it fits.
+func helpLastTop(_ state: State) -> Int {
+    BoxRows(helpLines(state), room: state.height - 4, keep: 0, top: 0).lastTop
+}
+
+/// Breaks a line to `cells`, keeping its indent and keeping whole the groups set apart by two
+/// or more spaces ("y: save   n: back"), so a key never lands on a line apart from its meaning.
+func wrapGroups(_ line: String, _ cells: Int) -> [String] {
+    let indent = String(line.prefix { $0 == " " })
+    let room = max(1, cells - indent.count)
+    let groups = line.components(separatedBy: "  ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    var lines: [String] = []
+    var current = ""
+    for group in groups {
+        let candidate = current.isEmpty ? group : current + "   " + group
+        if TerminalText.width(candidate) <= room {
+            current = candidate
+            continue
+        }
+        if !current.isEmpty { lines.append(current) }
+        let parts = wrap(group, room)
+        lines += parts.dropLast()
+        current = parts.last ?? ""
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines.map { indent + $0 }
 }
 
 /// Breaks text into lines of at most `cells` cells, at spaces where it can.

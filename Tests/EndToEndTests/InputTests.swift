@@ -33,22 +33,6 @@ import CtrlHubSandbox
         try tmux.wait(for: "Discard changes? (y/N)")
     }
 
-    @Test func altKeysAreNotEscFollowedByACommand() throws {
-        let sandbox = try CLISandbox()
-        let tmux = try ui.openList(sandbox)
-        // Read as Esc then q, Alt-q would leave the list and quit.
-        try tmux.press("M-q")
-        try tmux.press("j")
-        Thread.sleep(forTimeInterval: 0.3)
-        let screen = try tmux.screen()
-        #expect(screen.contains("\(sandbox.completions.count) records") && !screen.contains("[exit"))
-        _ = try ui.openForm(tmux, sandbox)
-        try tmux.press("M-BSpace")
-        try tmux.type("z")
-        try tmux.wait(for: "Ctrl-S save")
-        #expect(try !tmux.screen().contains("Discard changes"))
-    }
-
     @Test func aPasteIsTextInTheFieldAndNeverKeys() throws {
         let sandbox = try CLISandbox()
         let tmux = try ui.openList(sandbox)

@@ -102,6 +102,9 @@ final class Tmux: @unchecked Sendable {
 
     func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", target]) }
 
+    /// The screen with its attributes and colours as SGR escape sequences.
+    func styledScreen() throws -> String { try tmux(["capture-pane", "-p", "-e", "-t", target]) }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", target, "-x", String(width), "-y", String(height)])
     }

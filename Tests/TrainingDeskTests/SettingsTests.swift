@@ -15,22 +15,6 @@ import Terminal
         return ["XDG_CONFIG_HOME": home.path, "HOME": "/nonexistent"]
     }
 
-    @Test func everyBuiltInThemeLoadsAndKeepsSelectionAndErrorsVisibleWithoutColour() throws {
-        for name in Themes.builtIn {
-            let (theme, warning) = Themes.choose(name, environment: [:])
-            #expect(warning == nil, "\(name): \(warning ?? "")")
-            #expect(theme.name == name)
-            for role in [Role.selected, .focus, .status, .error, .expired] {
-                let look = theme.look(role)
-                #expect(look.reverse || look.bold || look.underline, "\(name).\(role) needs an attribute, not only a colour")
-            }
-            // Black or white text vanishes on a background of the same colour; reverse video of
-            // the terminal's own colours works on both.
-            #expect(theme.looks.values.allSatisfy { ![0, 7, 8, 15].contains($0.foreground ?? -1) && ![0, 7, 8, 15].contains($0.background ?? -1) },
-                    "\(name): no hard-coded white or black")
-        }
-    }
-
     @Test func noColorMeansMonoUnlessAThemeIsNamed() {
         #expect(Themes.choose(nil, environment: ["NO_COLOR": "1"]).0.name == "mono")
         #expect(Themes.choose(nil, environment: ["NO_COLOR": ""]).0.name == "default")

@@ -5,6 +5,26 @@ import Terminal
 @testable import TrainingDesk
 
 @Suite struct StartAndPickerTests {
+    @Test func withoutUTF8TheStatusBarSaysSoOnceUntilTheNextMessage() {
+        var state = State(width: 80, height: 24, now: World.now)
+        #expect(update(&state, .started(unicode: false, themeProblem: nil)).isEmpty, "no timer: it does not fade")
+        #expect(view(state, ascii: true).lines.last?.contains("no UTF-8 locale (set LANG=C.UTF-8)") == true)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        World.type(&state, "se")
+        #expect(state.status?.text.contains("no UTF-8") == true, "keys leave it")
+        _ = update(&state, .membersLoaded(query: "se", .failure(CtrlHubError(.transport(.timeout)))))
+        #expect(state.status?.kind == .error, "the next message takes its place")
+        _ = World.press(&state, .down)
+        #expect(state.status == nil, "and it does not come back")
+
+        var fine = State(width: 80, height: 24, now: World.now)
+        _ = update(&fine, .started(unicode: true, themeProblem: nil))
+        #expect(fine.status == nil, "nothing to say under UTF-8")
+        _ = update(&fine, .started(unicode: false, themeProblem: "Theme x: no such theme."))
+        #expect(fine.status?.text == "Theme x: no such theme. · no UTF-8 locale (set LANG=C.UTF-8)")
+        #expect(fine.status?.kind == .error)
+    }
+
     @Test func aLoadedSessionOpensThePickerAndSearchesAfterAPause() {
         var state = State(width: 80, height: 24, now: World.now)
         let effects = update(&state, .sessionLoaded(.success(World.session)))
@@ -166,7 +186,7 @@ import Terminal
         #expect(World.press(&state, .character("r")) == [.loadCompletions(userID: "u-1")])
         _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
         #expect(World.press(&state, .character("?")).isEmpty)
-        #expect(state.overlay == .help)
+        #expect(state.overlay == .help(top: 0))
         _ = World.press(&state, .character("x"))
         #expect(state.overlay == nil, "any key closes help")
         _ = World.press(&state, .character("p"))
@@ -426,7 +446,7 @@ import Terminal
         var state = World.listState(width: 120, height: 40)
         state.mode = mode
         if mode == .form { _ = World.press(&state, .enter) }
-        state.overlay = .help
+        state.overlay = .help(top: 0)
         let screen = view(state).lines.joined(separator: "\n")
         for binding in KeyTable.bindings(mode) {
             #expect(screen.contains(binding.help), "\(binding.help)")
@@ -599,7 +619,7 @@ import Terminal
         #expect(state.form?.changed == false)
         #expect(World.press(&state, .control("s")).isEmpty)
         #expect(state.overlay == nil)
-        state.overlay = .help
+        state.overlay = .help(top: 0)
         let help = view(state).lines.joined(separator: "\n")
         #expect(!help.contains("save"))
         #expect(help.contains("close the record"))
@@ -749,7 +769,7 @@ func sent(_ effects: [Effect]) -> CompletionAttributes? {
         #expect(ticking.contains { if case .after(_, .clock) = $0 { return true } else { return false } })
         let bar = view(close)
         #expect(bar.lines.last?.contains("SESSION ENDS IN 9m") == true)
-        #expect(bar.row(bar.height - 1).contains { $0.role == .warning })
+        #expect(bar.row(bar.height - 1).contains { $0.role == .statusWarning })
     }
 
     @Test func signingOutRevokesAndShowsTheSignInForm() {
