@@ -5,9 +5,12 @@ public struct KeyDecoder: Sendable {
     /// How long an Esc waits for the rest of a sequence. Long enough for an SSH link to deliver
     /// a split key, short enough that Esc alone feels immediate. `ESCDELAY` (ms) overrides it,
     /// as it does for other ncurses programs.
-    public static let escapeDelay = 0.08
-    /// A paste whose end marker never comes is given up after this long without bytes.
+    public static let escapeDelay = 0.1
+    /// A paste whose end marker never comes is given up after this long without bytes, and
+    /// so is the rest of a UTF-8 character: neither can be mistaken for a key of its own.
     public static let pasteDelay = 1.0
+    /// A terminal's reply (OSC, DCS, APC) longer than this is not waited for to its end.
+    private static let longestReply = 4096
 
     private static let escape: UInt8 = 0x1B
     private static let pasteStart: [UInt8] = Array("\u{1B}[200~".utf8)
@@ -28,7 +31,7 @@ public struct KeyDecoder: Sendable {
 
     /// When `expire` must be called if no more bytes come, or nil when nothing is waiting.
     public var deadline: Double? {
-        if pasted != nil { return lastByte + KeyDecoder.pasteDelay }
+        if pasted != nil || (pending.first ?? 0) >= 0xC0 { return lastByte + KeyDecoder.pasteDelay }
         return pending.isEmpty ? nil : lastByte + delay
     }
 
@@ -78,9 +81,15 @@ public struct KeyDecoder: Sendable {
             pasted = text
             return nil
         }
-        pending = Array(text[(end + KeyDecoder.pasteEnd.count)...])
+        // What came in the same read after the end is pasted too: a paste holding its own end
+        // marker (tmux passes one on) must not be able to type Ctrl-S and y after it.
+        var rest = Array(text[(end + KeyDecoder.pasteEnd.count)...])
+        for marker in [KeyDecoder.pasteStart, KeyDecoder.pasteEnd] {
+            while let inner = KeyDecoder.find(marker, in: rest, from: 0) { rest.removeSubrange(inner..<(inner + marker.count)) }
+        }
+        pending = []
         pasted = nil
-        return .paste(String(decoding: text[..<end], as: UTF8.self))
+        return .paste(String(decoding: text[..<end] + rest, as: UTF8.self))
     }
 
     private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
@@ -111,13 +120,30 @@ public struct KeyDecoder: Sendable {
         case UInt8(ascii: "["):
             guard let length = KeyDecoder.csiLength(pending) else { return nil }
             if length < 0 { return (-length, []) }
+            // An X10 mouse report: three raw bytes follow `Esc [ M`.
+            if length == 3, pending[2] == UInt8(ascii: "M") { return pending.count >= 6 ? (6, []) : nil }
             return (length, lookUp(Array(pending[..<length])).map { [$0] } ?? [])
+        case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "_"), UInt8(ascii: "^"), UInt8(ascii: "X"):
+            // A terminal's reply (a colour asked for by another program, a status string):
+            // dropped whole, up to BEL or `Esc \`.
+            if let end = KeyDecoder.endOfReply(pending) { return (end, []) }
+            return pending.count > KeyDecoder.longestReply ? (pending.count, []) : nil
         case UInt8(ascii: "O"):
             guard pending.count >= 3 else { return nil }
             return (3, lookUp(Array(pending[..<3])).map { [$0] } ?? [])
         default:
             return (1, [.escape])
         }
+    }
+
+    private static func endOfReply(_ bytes: [UInt8]) -> Int? {
+        var index = 2
+        while index < bytes.count {
+            if bytes[index] == 0x07 { return index + 1 }
+            if bytes[index] == escape, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\\") { return index + 2 }
+            index += 1
+        }
+        return nil
     }
 
     /// A sequence we know, also with a modifier (Ctrl-Up is `Esc [ 1 ; 5 A`, read as Up).
@@ -168,6 +194,12 @@ public struct KeyDecoder: Sendable {
             ("[1~", .home), ("[7~", .home), ("[4~", .end), ("[8~", .end),
             ("[3~", .delete), ("[5~", .pageUp), ("[6~", .pageDown), ("[Z", .backTab),
             ("OM", .enter),
+            // The numeric keypad in application mode, which keypad mode turns on.
+            ("Op", .character("0")), ("Oq", .character("1")), ("Or", .character("2")), ("Os", .character("3")),
+            ("Ot", .character("4")), ("Ou", .character("5")), ("Ov", .character("6")), ("Ow", .character("7")),
+            ("Ox", .character("8")), ("Oy", .character("9")), ("Oj", .character("*")), ("Ok", .character("+")),
+            ("Ol", .character(",")), ("Om", .character("-")), ("On", .character(".")), ("Oo", .character("/")),
+            ("OX", .character("=")),
             ("OP", .function(1)), ("OQ", .function(2)), ("OR", .function(3)), ("OS", .function(4)),
             ("[[A", .function(1)), ("[[B", .function(2)), ("[[C", .function(3)), ("[[D", .function(4)), ("[[E", .function(5)),
             ("[11~", .function(1)), ("[12~", .function(2)), ("[13~", .function(3)), ("[14~", .function(4)),

@@ -28,16 +28,22 @@ public final class Screen {
 
     /// Takes over the terminal. Fails with a sentence when TERM is unknown or unusable.
     public init(theme: Theme) throws(StartError) {
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        let environment = ProcessInfo.processInfo.environment
+        let term = environment["TERM"] ?? ""
         if term.isEmpty || term == "dumb" {
             throw StartError(description: "TERM is \(term.isEmpty ? "not set" : "\"dumb\""): TrainingDesk needs a full-screen terminal; set TERM (for example TERM=xterm-256color).")
         }
-        setlocale(LC_ALL, "")
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw StartError(description: "TrainingDesk's screen needs a terminal on its input and output; for scripts use the commands (trainingdesk help).")
+        }
+        Screen.chooseLocale(environment)
         unicode = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
         Rescue.save()
         guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
               let screen = newterm(nil, output, input) else {
-            throw StartError(description: "The terminal type TERM=\(term) is not known here; set TERM to one this machine has (for example TERM=xterm-256color).")
+            // TERM is anyone's text: cleaned and cut before it goes to the terminal.
+            let shown = TerminalText.truncate(TerminalText.clean(term), to: 40)
+            throw StartError(description: "The terminal type TERM=\(shown) is not known here; set TERM to one this machine has (for example TERM=xterm-256color).")
         }
         self.screen = screen
         set_term(screen)
@@ -52,7 +58,7 @@ public final class Screen {
         // Keys are read and decoded here, not by ncurses (see KeyDecoder); keypad mode still
         // makes the terminal send the key sequences terminfo lists.
         keypad(window, true)
-        let delay = ProcessInfo.processInfo.environment["ESCDELAY"].flatMap(Double.init).map { $0 / 1000 }
+        let delay = environment["ESCDELAY"].flatMap(Double.init).flatMap { (0...10_000).contains($0) ? $0 / 1000 : nil }
         decoder = KeyDecoder(sequences: Screen.terminfoKeys(), escapeDelay: delay ?? KeyDecoder.escapeDelay)
         // The terminal's own foreground and background stay (use_default_colors), so a theme
         // never assumes a dark or a light background.
@@ -63,6 +69,15 @@ public final class Screen {
         curs_set(0)
         Screen.send(Screen.pasteOn)
         Rescue.arm(reset: Screen.reset)
+    }
+
+    /// The person's locale; if it asks for UTF-8 but is not installed here (en_GB.UTF-8 on a
+    /// minimal jump host), C.UTF-8 for characters rather than falling back to ASCII.
+    private static func chooseLocale(_ environment: [String: String]) {
+        setlocale(LC_ALL, "")
+        let asked = ["LC_ALL", "LC_CTYPE", "LANG"].compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
+        let wantsUTF8 = asked.lowercased().contains("utf-8") || asked.lowercased().contains("utf8")
+        if wantsUTF8, String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
     }
 
     private static let pasteOn = Array("\u{1B}[?2004h".utf8)
@@ -93,6 +108,18 @@ public final class Screen {
 
     public var size: (width: Int, height: Int) {
         (max(0, Int(getmaxx(window))), max(0, Int(getmaxy(window))))
+    }
+
+    /// Gives the terminal back and stops the program, as SIGTSTP would; when it is continued
+    /// (`fg`), takes the terminal again: ncurses restores its modes on the next refresh, the
+    /// rest is ours. The caller redraws everything (after a resize: the size may have changed).
+    public func suspend() {
+        endwin()
+        Screen.send(Screen.pasteOff)
+        raise(SIGSTOP)
+        Screen.send(Screen.pasteOn)
+        keypad(window, true)
+        wrefresh(window)
     }
 
     /// Draws a frame. Rows equal to the last frame's are skipped; ncurses sends only the cells
@@ -184,7 +211,7 @@ public final class Screen {
     /// How long the loop may sleep before `keys` has something to give, for poll(): -1 is for ever.
     public var wait: Int32 {
         guard let deadline = decoder.deadline else { return -1 }
-        return Int32(max(0, ((deadline - Screen.clock()) * 1000).rounded(.up)))
+        return Int32(min(10_000, max(0, ((deadline - Screen.clock()) * 1000).rounded(.up))))
     }
 
     private static func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

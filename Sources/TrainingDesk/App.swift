@@ -83,7 +83,11 @@ public enum App {
                   let keys = screen.keys(readable: waiting[0].revents & Int16(POLLIN) != 0) else {
                 return keepDraft(state, options, status: 128 + SIGHUP)
             }
-            if inbox.takeResize() {
+            if inbox.take(SIGTSTP) {
+                screen.suspend()
+                shown = nil
+            }
+            if inbox.take(SIGWINCH) || shown == nil {
                 let size = screen.resize()
                 effects += update(&state, .resized(width: size.width, height: size.height))
             }
@@ -115,13 +119,14 @@ public enum App {
     }
 
     /// SIGTERM, SIGHUP, SIGQUIT and SIGINT (from `kill`; Ctrl-C is a key in raw mode) end the
-    /// loop so the terminal is restored on the way out;
+    /// loop so the terminal is restored on the way out; SIGTSTP (from `kill`; Ctrl-Z is a key
+    /// too) gives the terminal back until the program is continued;
     /// SIGWINCH wakes it to take the new size.
     private static func watchSignals(_ inbox: Inbox) -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGHUP, SIGQUIT, SIGINT, SIGWINCH].map { number in
+        [SIGTERM, SIGHUP, SIGQUIT, SIGINT, SIGTSTP, SIGWINCH].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { number == SIGWINCH ? inbox.windowChanged() : inbox.terminate(number) }
+            source.setEventHandler { [SIGWINCH, SIGTSTP].contains(number) ? inbox.note(number) : inbox.terminate(number) }
             source.resume()
             return source
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Terminal
 import CtrlHubKit
 
 /// One save attempt as the audit log keeps it. Never a token or a password.
@@ -72,9 +73,12 @@ public struct AuditEntry: Equatable, Sendable {
         traceID = json["trace_id"]?.string
     }
 
-    /// `certificate_number: A -> B; expires_at: X -> none`
+    /// `certificate_number: A -> B; expires_at: X -> none`, each value cleaned on its own: the
+    /// values are the server's exact strings, and an escape sequence left open in one must not
+    /// swallow the next.
     public var changeSummary: String {
-        changes.map { "\($0.field): \($0.old ?? "none") -> \($0.new ?? "none")" }.joined(separator: "; ")
+        func shown(_ value: String?) -> String { value.map(TerminalText.clean) ?? "none" }
+        return changes.map { "\($0.field): \(shown($0.old)) -> \(shown($0.new))" }.joined(separator: "; ")
     }
 }
 

@@ -30,7 +30,8 @@ final class Inbox: @unchecked Sendable {
         wake()
     }
 
-    private var resized = false
+    /// Signals the loop acts on and goes on after: SIGWINCH (a new size), SIGTSTP (suspend).
+    private var noted: Set<Int32> = []
 
     /// A signal asked the program to stop.
     func terminate(_ number: Int32) {
@@ -40,17 +41,15 @@ final class Inbox: @unchecked Sendable {
 
     var terminatedBy: Int32? { lock.withLock { signal } }
 
-    /// The window changed size (SIGWINCH, which any thread may receive).
-    func windowChanged() {
-        lock.withLock { resized = true }
+    /// A signal for the loop (which any thread may receive).
+    func note(_ number: Int32) {
+        lock.withLock { _ = noted.insert(number) }
         wake()
     }
 
-    func takeResize() -> Bool {
-        lock.withLock {
-            defer { resized = false }
-            return resized
-        }
+    /// Whether the signal came since the last time asked.
+    func take(_ number: Int32) -> Bool {
+        lock.withLock { noted.remove(number) != nil }
     }
 
     private func wake() {

@@ -47,18 +47,27 @@ public struct TextField: Equatable, Sendable {
     public mutating func insert(_ text: String) {
         let clean = text.filter { character in
             !character.unicodeScalars.contains { $0.properties.generalCategory == .control }
-        }
+        }.prefix(max(0, TextField.longest - characters.count))
         characters.insert(contentsOf: clean, at: cursor)
         cursor += clean.count
     }
+
+    /// No field takes more: Ctrl Hub keeps 255 characters at most, and a paste of megabytes
+    /// must not make every redraw slow.
+    public static let longest = 1000
 
     /// What to draw in `cells` cells and the cursor's column: scrolled so the cursor shows
     /// when `following`, else from the start.
     public func visible(in cells: Int, following: Bool) -> (text: String, cursor: Int) {
         let shown = masked ? Array(repeating: Character("*"), count: characters.count) : characters
-        var start = 0
         func width(_ range: Range<Int>) -> Int { shown[range].reduce(0) { $0 + TerminalText.width(of: $1) } }
-        while following, start < cursor, width(start..<cursor) >= cells { start += 1 }
+        // Back from the cursor while what lies before it still leaves its own cell free.
+        var start = following ? cursor : 0
+        var before = 0
+        while following, start > 0, before + TerminalText.width(of: shown[start - 1]) < cells {
+            start -= 1
+            before += TerminalText.width(of: shown[start])
+        }
         var end = start
         var used = 0
         while end < shown.count, used + TerminalText.width(of: shown[end]) <= cells {

@@ -6,12 +6,17 @@ import Terminal
 /// state and the work to do. No I/O happens here.
 public func update(_ state: inout State, _ event: Event) -> [Effect] {
     var effects = react(&state, event)
-    if case .key = event { return effects }
-    // Keys typed ahead over a slow link are handled once what they waited for has come; a
-    // message the answer brought (a failed save) stays, as they were typed before it.
-    while !state.heldKeys.isEmpty, !waiting(state) {
-        effects += handle(state.heldKeys.removeFirst(), &state, typedAhead: true)
+    if case .key = event {} else {
+        // Keys typed ahead over a slow link are handled once what they waited for has come; a
+        // message the answer brought (a failed save) stays, as they were typed before it.
+        while !state.heldKeys.isEmpty, !waiting(state) {
+            effects += handle(state.heldKeys.removeFirst(), &state, typedAhead: true)
+        }
     }
+    // Whatever moved the selection (a key, a sort, a save that sorts the record elsewhere, new
+    // records, a new size), it stays on screen.
+    let rows = listRows(state)
+    state.list?.scroll(visible: rows)
     return effects
 }
 
@@ -39,8 +44,6 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
     case .resized(let width, let height):
         state.width = width
         state.height = height
-        let rows = listRows(state)
-        state.list?.scroll(visible: rows)
         return []
     case .sessionLoaded(.success(let session)), .signedIn(.success(let session)):
         state.session = session
@@ -102,10 +105,8 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
         case .success(let completions):
             let selectedID = state.list?.selected?.id
             let rules = state.rules
-            let rows = listRows(state)
             state.list?.all = completions.map(cleaned)
             state.list?.arrange(keeping: selectedID, rules: rules)
-            state.list?.scroll(visible: rows)
             return reopen(&state)
         case .failure(let error) where error.kind == .unauthorised:
             return expired(&state, resume: .effect(.loadCompletions(userID: userID)))
@@ -353,7 +354,6 @@ private func filterKey(_ key: Key, _ state: inout State) -> [Effect] {
         _ = list.filter.handle(key)
     }
     list.arrange(keeping: list.selected?.id, rules: state.rules)
-    list.scroll(visible: listRows(state))
     state.list = list
     return []
 }
@@ -402,7 +402,6 @@ private func listKey(_ action: Action, _ state: inout State) -> [Effect] {
     case .quit: return [.quit]
     default: break
     }
-    list.scroll(visible: listRows(state))
     state.list = list
     return []
 }
@@ -539,7 +538,6 @@ private func reopen(_ state: inout State) -> [Effect] {
         return message(&state, "The record of the draft is no longer there; the draft is kept.", .error)
     }
     list.selection = row
-    list.scroll(visible: listRows(state))
     state.list = list
     var form = FormState(list.all[list.rows[row]], person: list.person, rules: state.rules, style: state.dateStyle)
     form.restore(draft, rules: state.rules, style: state.dateStyle)

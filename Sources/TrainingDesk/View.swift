@@ -249,8 +249,9 @@ private struct Painter {
         guard let form = state.form else { return }
         // Rows per field: the field, then its message, then space, as far as the height allows.
         let rowsPerField = height >= 20 ? 3 : (height >= 14 ? 2 : 1)
-        line("Person:   \(form.person.displayName) <\(form.person.email)>", y: 1)
-        var standard = "Standard: \(form.completion.standardTitle)"
+        // A form may come from a draft on disk: each part cleaned before it is joined.
+        line("Person:   \(TerminalText.clean(form.person.displayName)) <\(TerminalText.clean(form.person.email))>", y: 1)
+        var standard = "Standard: \(TerminalText.clean(form.completion.standardTitle))"
         let months = form.completion.standard?.renewalPeriodMonths
         standard += months.map { " (renewed every \($0) months)" } ?? " (no renewal period)"
         line(standard, y: 2)
@@ -367,7 +368,7 @@ private struct Painter {
         if entries.isEmpty { lines.append("none recorded on this machine") }
         for entry in entries {
             let outcome = entry.error == nil ? "ok" : "FAILED" + (entry.traceID.map { " (trace \($0))" } ?? "")
-            lines.append("\(when(entry.time))  \(entry.standard)  \(outcome)")
+            lines.append("\(when(entry.time))  \(TerminalText.clean(entry.standard))  \(TerminalText.clean(outcome))")
             lines += wrap(entry.changeSummary, max(20, width - 12)).map { "    " + $0 }
         }
         lines += ["", "any key closes this"]
@@ -377,7 +378,8 @@ private struct Painter {
     mutating func draftsWaiting(_ drafts: [Draft]) {
         guard let newest = drafts.first else { return }
         var lines = [drafts.count == 1 ? "An edit was not saved last time:" : "\(drafts.count) edits were not saved; the newest:", ""]
-        lines.append("\(newest.person.displayName) · \(newest.completion.standardTitle)")
+        // From a file on disk: each part cleaned before it is joined to the next.
+        lines.append("\(TerminalText.clean(newest.person.displayName)) · \(TerminalText.clean(newest.completion.standardTitle))")
         lines.append("kept \(when(newest.savedAt))")
         let opened = FormState(newest.completion, person: newest.person, rules: state.rules, style: state.dateStyle).initial
         let changed = CompletionField.allCases.filter { newest.fields[$0] != nil && newest.fields[$0] != opened[$0] }

@@ -122,6 +122,38 @@ import Pty
         expectTerminalGivenBack(terminal.output)
     }
 
+    /// The program's state letter in /proc: T when stopped.
+    func state(_ pid: pid_t) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(close, offsetBy: 2)...].first
+    }
+
+    @Test func suspendedItGivesTheTerminalBackAndContinuedItTakesItAgain() throws {
+        let launch = try start()
+        let terminal = launch.terminal
+        try openList(terminal)
+        let mark = terminal.count
+        kill(terminal.pid, SIGTSTP)
+        let deadline = Date().addingTimeInterval(10)
+        while state(terminal.pid) != "T", Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        try #require(state(terminal.pid) == "T", "the program stopped")
+        #expect(try stty(terminal) == launch.before(), "the shell gets its own settings while the program is stopped")
+        expectTerminalGivenBack(Array(terminal.output[mark...]))
+
+        let resumed = terminal.count
+        kill(terminal.pid, SIGCONT)
+        #expect(terminal.wait(for: "\u{1B}[?2004h", after: resumed), "bracketed paste on again")
+        #expect(terminal.wait(for: "262 records", after: resumed), "the screen is drawn again")
+        terminal.settle()
+        // Still a paste, not keys: q would quit.
+        terminal.send("\u{1B}[200~jjjq\u{1B}[201~")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(terminal.finish(timeout: 0) == nil, "a paste in the list did nothing")
+        terminal.send("q")
+        #expect(terminal.finish()?.status == 0)
+    }
+
     @Test func aStartThatFailsLeavesTheTerminalUntouched() throws {
         for term in ["no-such-terminal", "dumb"] {
             let launch = try Launch(["TERM": term])

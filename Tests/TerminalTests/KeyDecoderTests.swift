@@ -82,17 +82,44 @@ struct KeyDecoderTests {
     }
 
     @Test func bracketedPasteIsOneKeyWhateverItHolds() {
-        #expect(keys([("\u{1B}[200~q\tCERT\u{1B}[A 1\r\u{1B}[201~j", 0)]) == [.paste("q\tCERT\u{1B}[A 1\r"), .character("j")])
+        #expect(keys([("\u{1B}[200~q\tCERT\u{1B}[A 1\r\u{1B}[201~", 0), ("j", 0.5)]) == [.paste("q\tCERT\u{1B}[A 1\r"), .character("j")])
+    }
+
+    @Test func whatFollowsAPasteInTheSameReadIsPastedToo() {
+        // A paste holding its own end marker, as tmux passes it on: Ctrl-S and y after it
+        // must not save.
+        let attack = "\u{1B}[200~PASTED\u{1B}[201~\u{13}y\u{1B}[201~"
+        #expect(keys([(attack, 0)]) == [.paste("PASTED\u{13}y")])
+        #expect(keys([("\u{1B}[200~A\u{1B}[201~\u{1B}[200~B\u{1B}[201~", 0)]) == [.paste("AB")])
     }
 
     @Test func aPasteSplitAnywhereIncludingItsEndMarker() {
-        let whole = "\u{1B}[200~AB-12 é\u{1B}[201~k"
+        let whole = "\u{1B}[200~AB-12 é\u{1B}[201~"
         let bytes = Array(whole.utf8)
         for cut in 1..<bytes.count {
             var decoder = KeyDecoder()
-            let got = decoder.feed(bytes[..<cut], at: 0) + decoder.feed(bytes[cut...], at: 0.02)
+            let got = decoder.feed(bytes[..<cut], at: 0) + decoder.feed(bytes[cut...], at: 0.02) + decoder.feed(Array("k".utf8), at: 0.5)
             #expect(got == [.paste("AB-12 é"), .character("k")], "cut at \(cut)")
         }
+    }
+
+    @Test func terminalRepliesAndMouseReportsAreDroppedWhole() {
+        let replies = "\u{1B}]11;rgb:0000/0000/0000\u{1B}\\\u{1B}]11;rgb:ffff/ffff/ffff\u{07}\u{1B}P1$r0m\u{1B}\\\u{1B}_Gi=1;OK\u{1B}\\\u{1B}[M !!"
+        #expect(keys([(replies + "j", 0)]) == [.character("j")])
+        // A reply split across reads is still one.
+        #expect(keys([("\u{1B}]11;rgb:00", 0), ("00/0000\u{07}k", 0.02)]) == [.character("k")])
+    }
+
+    @Test func theNumericKeypadInApplicationModeTypes() {
+        #expect(keys([("\u{1B}Oq\u{1B}Op\u{1B}Om\u{1B}On\u{1B}Oo\u{1B}Oy\u{1B}OM", 0)])
+                == [.character("1"), .character("0"), .character("-"), .character("."), .character("/"), .character("9"), .enter])
+    }
+
+    @Test func theRestOfAUTF8CharacterIsWaitedForLongerThanEsc() {
+        var decoder = KeyDecoder()
+        #expect(decoder.feed([0xE7, 0x8E], at: 0).isEmpty)
+        #expect(decoder.expire(at: 0.5).isEmpty)
+        #expect(decoder.feed([0x8B], at: 0.5) == [.character("王")])
     }
 
     @Test func aPasteThatNeverEndsIsGivenUpAfterASecondOfSilence() {

@@ -110,6 +110,18 @@ import CtrlHubKit
                           before: before, after: after, error: error)
     }
 
+    @Test func aSequenceLeftOpenInOneValueDoesNotSwallowTheNextChange() {
+        let before = CompletionAttributes(completedAt: "2024-01-01T00:00:00Z", expiresAt: nil, certificateNumber: "Cut\u{1B}]0;x",
+                                          trainingProviderName: "Old\u{1B}")
+        var after = before
+        after.certificateNumber = "NEWCERT"
+        after.trainingProviderName = "NEWPROV"
+        let entry = AuditEntry(time: Date(timeIntervalSince1970: 1_700_000_000), email: "admin@x.test", api: "https://api.ctrl-hub.com",
+                               completionID: "c-1", person: User(id: "u-1", email: "p@x.test"), standard: "S",
+                               before: before, after: after, error: nil)
+        #expect(entry.changeSummary == "certificate_number: Cut\u{FFFD} -> NEWCERT; training_provider_name: Old\u{FFFD} -> NEWPROV")
+    }
+
     @Test func linesArePrivateOnePerAttemptAndSafeAcrossConcurrentWriters() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("td-audit-\(UUID().uuidString)")
         let log = AuditLog(environment: ["XDG_STATE_HOME": directory.path])

@@ -181,6 +181,22 @@ import Terminal
         #expect(state.list?.sort == .expirySoonest)
     }
 
+    @Test func theSelectionStaysOnScreenWhenASortMovesIt() {
+        var state = World.listState(height: 12)
+        let many = (1...40).map { index in
+            World.completion("m-\(index)", index % 2 == 0 ? World.smsts : World.firstAid, String(format: "20%02d-01-01T00:00:00Z", index % 30),
+                             String(format: "20%02d-06-01T00:00:00Z", 60 - index), certificate: "C\(index)", provider: "P")
+        }
+        _ = update(&state, .completionsLoaded(userID: World.person.id, .success(many)))
+        for sort in 0..<3 {
+            _ = World.press(&state, .character(sort == 0 ? "G" : "g"), .character("s"))
+            let list = try! #require(state.list)
+            let visible = listRows(state)
+            #expect(list.selection >= list.top && list.selection < list.top + visible,
+                    "selection \(list.selection) shown from \(list.top) for \(visible) rows after sort \(sort)")
+        }
+    }
+
     @Test func otherKeysReloadPickHelpAndQuit() {
         var state = World.listState()
         #expect(World.press(&state, .character("r")) == [.loadCompletions(userID: "u-1")])
