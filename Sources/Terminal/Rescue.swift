@@ -11,6 +11,10 @@ enum Rescue {
         var resetCount = 0
         var previous: [sigaction] = Array(repeating: .init(), count: 32)
         var armed = false
+        /// Where standard error goes while the screen is ours, and the terminal it came from.
+        var errors: Int32 = -1
+        var terminal: Int32 = -1
+        var copy = [UInt8](repeating: 0, count: 4096)
     }
 
     private static let signals = [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV]
@@ -24,6 +28,44 @@ enum Rescue {
     /// The terminal's settings before ncurses changes them.
     static func save() {
         tcgetattr(STDIN_FILENO, &kit.pointee.saved)
+    }
+
+    /// From now on standard error goes to a hidden file, so that what the program or a library
+    /// writes there does not land on the screen; `release` shows it once the screen is given
+    /// back, and so does a fault: the runtime's "Fatal error" line comes before its signal.
+    static func holdErrors() {
+        var template = Array("/tmp/trainingdesk-stderr-XXXXXX".utf8CString)
+        let file = mkstemp(&template)
+        guard file >= 0 else { return }
+        unlink(template)
+        kit.pointee.terminal = dup(STDERR_FILENO)
+        kit.pointee.errors = file
+        dup2(file, STDERR_FILENO)
+    }
+
+    /// Standard error back on the terminal, after what was held.
+    static func releaseErrors() {
+        showErrors()
+        kit.pointee.errors = -1
+        kit.pointee.terminal = -1
+    }
+
+    /// Async-signal-safe: only read, write, lseek, dup2 and close on prepared descriptors.
+    private static func showErrors() {
+        let kit = Rescue.kit
+        let errors = kit.pointee.errors, terminal = kit.pointee.terminal
+        guard errors >= 0, terminal >= 0 else { return }
+        lseek(errors, 0, SEEK_SET)
+        kit.pointee.copy.withUnsafeMutableBufferPointer { buffer in
+            while true {
+                let count = read(errors, buffer.baseAddress, buffer.count)
+                if count <= 0 { break }
+                _ = write(terminal, buffer.baseAddress, count)
+            }
+        }
+        dup2(terminal, STDERR_FILENO)
+        close(terminal)
+        close(errors)
     }
 
     static func arm(reset: [UInt8]) {
@@ -59,6 +101,7 @@ enum Rescue {
         kit.pointee.reset.withUnsafeBufferPointer { buffer in
             _ = write(STDOUT_FILENO, buffer.baseAddress, kit.pointee.resetCount)
         }
+        showErrors()
         kit.pointee.previous.withUnsafeMutableBufferPointer { previous in
             _ = sigaction(number, &previous[Int(number)], nil)
         }

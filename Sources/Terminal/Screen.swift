@@ -69,6 +69,7 @@ public final class Screen {
         curs_set(0)
         Screen.send(Screen.pasteOn)
         Rescue.arm(reset: Screen.reset)
+        Rescue.holdErrors()
     }
 
     /// The person's locale; if it asks for UTF-8 but is not installed here (en_GB.UTF-8 on a
@@ -104,6 +105,7 @@ public final class Screen {
         Screen.send(Screen.pasteOff)
         delscreen(screen)
         Rescue.disarm()
+        Rescue.releaseErrors()
     }
 
     public var size: (width: Int, height: Int) {
@@ -163,9 +165,14 @@ public final class Screen {
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 {
             resizeterm(Int32(size.ws_row), Int32(size.ws_col))
         }
+        invalidate()
+        return self.size
+    }
+
+    /// The next frame is drawn whole, over whatever else has written on the terminal.
+    public func invalidate() {
         last = nil
         clearok(window, true)
-        return self.size
     }
 
     /// Outside a UTF-8 locale the program's own marks become ASCII; anything else the locale

@@ -64,6 +64,10 @@ public enum App {
         while true {
             for effect in effects {
                 if effect == .quit { return 0 }
+                if effect == .redraw {
+                    screen.invalidate()
+                    shown = nil
+                }
                 runner.perform(effect)
             }
             effects = []

@@ -3,7 +3,7 @@ import Terminal
 public enum Action: Equatable, Sendable {
     case up, down, pageUp, pageDown, top, bottom
     case filter, sort, open, reload, picker, audit, signOut, help, quit
-    case nextField, previousField, save, renew, cancel, edit, signIn
+    case nextField, previousField, save, renew, cancel, edit, signIn, redraw
 }
 
 /// One line of the key table: what the input handler acts on and what help shows.
@@ -20,9 +20,13 @@ public struct Binding: Equatable, Sendable {
 public enum KeyTable {
     /// In read-only mode the keys that change records are gone, from input and help alike.
     public static func bindings(_ mode: Mode, readOnly: Bool = false) -> [Binding] {
+        own(mode, readOnly: readOnly) + [Binding(keys: [.control("l")], action: .redraw, help: "redraw the screen")]
+    }
+
+    private static func own(_ mode: Mode, readOnly: Bool) -> [Binding] {
         switch (mode, readOnly) {
         case (.list, true):
-            return bindings(.list).map { binding in
+            return own(.list, readOnly: false).map { binding in
                 binding.action == .open ? Binding(keys: [.enter], action: .open, help: "view the selected record") : binding
             }
         case (.form, true):

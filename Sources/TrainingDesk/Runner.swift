@@ -112,7 +112,7 @@ final class Runner: @unchecked Sendable {
                 case .clock: inbox.post(.clock)
                 }
             }
-        case .quit:
+        case .quit, .redraw:
             break
         case .saveDraft(let draft):
             do { try drafts?.save(draft) } catch { inbox.post(.draftFailed(error.message)) }
@@ -188,7 +188,7 @@ final class Runner: @unchecked Sendable {
             try? store?.delete()
             lock.withLock { self.client = client.with(token: nil) }
             return .signedOut(failure)
-        case .after, .quit, .saveDraft, .deleteDraft, .loadDraft, .listDrafts, .loadAudit:
+        case .after, .quit, .redraw, .saveDraft, .deleteDraft, .loadDraft, .listDrafts, .loadAudit:
             return nil
         }
     }

@@ -284,6 +284,8 @@ public enum Effect: Equatable, Sendable {
     /// Sends the event back after a pause: debounce and fading messages.
     case after(TimeInterval, TimerEvent)
     case quit
+    /// Paint the whole screen again: something else wrote on the terminal.
+    case redraw
 
     public enum TimerEvent: Equatable, Sendable {
         case searchDue(generation: Int)

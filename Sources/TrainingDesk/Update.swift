@@ -163,6 +163,7 @@ private func handle(_ key: Key, _ state: inout State, typedAhead: Bool = false) 
     if state.startupError != nil { return key == .character("q") || key == .control("c") || key == .enter ? [.quit] : [] }
     if state.mode == .list, state.list?.filtering == true { return filterKey(key, &state) }
     guard let action = KeyTable.action(for: key, in: state.mode, readOnly: state.readOnly) else { return [] }
+    if action == .redraw { return [.redraw] }
     switch state.mode {
     case .starting: return action == .quit ? [.quit] : []
     case .signIn: return signInKey(key, action, &state)

@@ -58,6 +58,19 @@ import CtrlHubSandbox
         try tmux.wait(for: "\(sandbox.completions.count) records")
     }
 
+    @Test func ctrlLRepaintsOverWhatElseWroteOnTheTerminal() throws {
+        let sandbox = try CLISandbox()
+        let tmux = try ui.openList(sandbox)
+        Thread.sleep(forTimeInterval: 0.3)
+        let clean = try tmux.screen()
+        // As `wall` would: text written to the terminal behind the program's back.
+        let tty = try tmux.tmux(["display-message", "-p", "-t", tmux.target, "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try "\r\nBroadcast message from root\r\n\r\n".write(toFile: tty, atomically: false, encoding: .utf8)
+        try tmux.wait(for: "Broadcast message")
+        try tmux.press("C-l")
+        try tmux.wait("the screen as it was") { $0 == clean }
+    }
+
     @Test func aStormOfResizesWithTheFormOpenLosesNothing() throws {
         let sandbox = try CLISandbox()
         let tmux = try ui.openList(sandbox)

@@ -117,6 +117,11 @@ import Pty
         case .sigint: #expect(end.status == 128 + SIGINT)
         case .trap: #expect(end.status > 128, "a trap ends the program by a signal")
         }
+        if exit == .trap {
+            // The runtime's reason, written before the trap, is shown on the normal screen.
+            let after = terminal.output[(last("\u{1B}[?1049l", in: terminal.output) + 1)...]
+            #expect(PseudoTerminal.find(Array("Fatal error".utf8), in: after) != nil, "the crash says why, after the screen is back")
+        }
         terminal.settle(quiet: 0.1)
         #expect(try stty(terminal) == before)
         expectTerminalGivenBack(terminal.output)

@@ -99,7 +99,8 @@ struct TerminalSetup: Sendable, CustomTestStringConvertible {
         #expect(Self.parameters(styled).contains("7"), "reverse video, for the selection and the bar, in every case")
 
         try tmux.press("?")
-        let help = try tmux.wait(for: "Keys")
+        // The whole box, not just its first line: a frame may be read while it is drawn.
+        let help = try tmux.wait(forAll: ["Keys", setup.unicode ? "─┘" : "-+"])
         if setup.unicode {
             #expect(help.contains("┌─") && help.contains("─┘") && help.contains("│ Down j"), "Unicode box drawing")
         } else {
