@@ -194,6 +194,9 @@ public struct KeyDecoder: Sendable {
             ("[1~", .home), ("[7~", .home), ("[4~", .end), ("[8~", .end),
             ("[3~", .delete), ("[5~", .pageUp), ("[6~", .pageDown), ("[Z", .backTab),
             ("OM", .enter),
+            // rxvt's Shift and Ctrl arrows.
+            ("[a", .up), ("[b", .down), ("[c", .right), ("[d", .left),
+            ("Oa", .up), ("Ob", .down), ("Oc", .right), ("Od", .left),
             // The numeric keypad in application mode, which keypad mode turns on.
             ("Op", .character("0")), ("Oq", .character("1")), ("Or", .character("2")), ("Os", .character("3")),
             ("Ot", .character("4")), ("Ou", .character("5")), ("Ov", .character("6")), ("Ow", .character("7")),

@@ -37,6 +37,8 @@ public struct PickerState: Equatable, Sendable {
     public var query = TextField()
     public var results: [User] = []
     public var selection = 0
+    /// The first result shown.
+    public var top = 0
     public var loading = false
     /// Bumped on every edit of the query, so only the last pause in typing searches.
     public var generation = 0

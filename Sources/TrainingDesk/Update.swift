@@ -17,6 +17,7 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
     // records, a new size), it stays on screen.
     let rows = listRows(state)
     state.list?.scroll(visible: rows)
+    state.picker.top = scrolled(state.picker.top, to: state.picker.selection, visible: pickerRows(state), of: state.picker.results.count)
     return effects
 }
 
@@ -643,6 +644,16 @@ private func message(_ state: inout State, _ text: String, _ kind: StatusMessage
 /// Rows of the list that fit between the header and the status bar.
 func listRows(_ state: State) -> Int { max(1, state.height - 4) }
 
+func pickerRows(_ state: State) -> Int { max(1, state.height - 4) }
+
+/// The first row shown, moved as little as needed to keep the selection on screen.
+func scrolled(_ top: Int, to selection: Int, visible: Int, of count: Int) -> Int {
+    var top = top
+    if selection < top { top = selection }
+    if selection >= top + visible { top = selection - visible + 1 }
+    return max(0, min(top, max(0, count - visible)))
+}
+
 // MARK: Helpers on the screens' state
 
 extension ListState {
@@ -680,9 +691,7 @@ extension ListState {
 
     /// Keeps the selection on screen.
     mutating func scroll(visible: Int) {
-        if selection < top { top = selection }
-        if selection >= top + visible { top = selection - visible + 1 }
-        top = max(0, min(top, max(0, rows.count - visible)))
+        top = scrolled(top, to: selection, visible: visible, of: rows.count)
     }
 }
 

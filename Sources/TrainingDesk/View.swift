@@ -141,14 +141,12 @@ private struct Painter {
         canvas.put(" Name", x: 0, y: 2, role: .header)
         canvas.put("Email", x: nameWidth + 2, y: 2, role: .header)
         if picker.loading { canvas.put("searching… ", x: width - 11, y: 2, role: .header) }
-        let rows = max(1, height - 4)
         if picker.results.isEmpty, !picker.loading, picker.answered != nil {
             line(picker.query.text.isEmpty ? "No members found." : "No one matches \"\(picker.query.text)\".", y: 3, role: .dim)
         }
-        let top = max(0, min(picker.selection - rows + 1, picker.results.count - rows))
-        for (offset, user) in picker.results.dropFirst(max(0, top)).prefix(rows).enumerated() {
+        for (offset, user) in picker.results.dropFirst(picker.top).prefix(pickerRows(state)).enumerated() {
             let y = 3 + offset
-            let index = max(0, top) + offset
+            let index = picker.top + offset
             let role: Role = picker.stale ? .dim : (index == picker.selection ? .selected : .normal)
             canvas.clear(row: y, role: role)
             canvas.put(" " + user.displayName, x: 0, y: y, role: role, limit: nameWidth + 1)

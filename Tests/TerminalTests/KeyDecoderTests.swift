@@ -25,6 +25,8 @@ struct KeyDecoderTests {
 
     @Test func modifiedArrowsReadAsTheArrow() {
         #expect(keys([("\u{1B}[1;5A\u{1B}[1;2B\u{1B}[3;5~", 0)]) == [.up, .down, .delete])
+        // rxvt: Shift-Up, Ctrl-Left.
+        #expect(keys([("\u{1B}[a\u{1B}Od", 0)]) == [.up, .left])
     }
 
     @Test func aSequenceSplitAcrossReadsWithinTheDelayIsOneKey() {

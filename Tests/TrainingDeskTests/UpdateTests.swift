@@ -46,6 +46,20 @@ import Terminal
         #expect(state.picker.results.map(\.id) == ["u-2"])
     }
 
+    @Test func thePickerScrollsOnlyWhenTheSelectionWouldLeaveTheScreen() {
+        var state = State(width: 80, height: 12, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        let many = (1...40).map { User(id: "u-\($0)", email: "p\($0)@x.test", firstName: "P\($0)") }
+        _ = update(&state, .membersLoaded(query: "", .success(many)))
+        _ = World.press(&state, .pageDown, .pageDown)
+        let top = state.picker.top
+        #expect(state.picker.selection >= top && state.picker.selection < top + pickerRows(state))
+        _ = World.press(&state, .up)
+        #expect(state.picker.top == top, "moving up inside the screen does not scroll")
+        _ = World.press(&state, .pageUp, .pageUp, .pageUp)
+        #expect(state.picker.top == 0 && state.picker.selection == 0)
+    }
+
     @Test func upDownAndEnterOpenAPerson() {
         var state = State(width: 80, height: 24, now: World.now)
         _ = update(&state, .sessionLoaded(.success(World.session)))
