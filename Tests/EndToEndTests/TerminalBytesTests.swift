@@ -195,6 +195,19 @@ import Pty
         #expect(terminal.count == mark, "wrote \(terminal.count - mark) bytes while idle")
     }
 
+    @Test func theCursorShowsOnlyInAFieldBeingEdited() throws {
+        let terminal = try start().terminal
+        try openList(terminal)
+        let bytes = terminal.output
+        #expect(last("\u{1B}[?25l", in: bytes) > last("\u{1B}[?25h", in: bytes), "hidden in the list")
+        let mark = terminal.count
+        terminal.send("\r")
+        #expect(terminal.wait(for: "Ctrl-S save", after: mark))
+        terminal.settle()
+        let form = Array(terminal.output[mark...])
+        #expect(last("\u{1B}[?25h", in: form) > last("\u{1B}[?25l", in: form), "shown in the form's field")
+    }
+
     @Test func movingOneRowWritesOnlyTheRowsThatChanged() throws {
         let terminal = try start().terminal
         try openList(terminal)
