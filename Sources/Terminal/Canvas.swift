@@ -76,6 +76,7 @@ public struct Canvas: Equatable, Sendable {
         let end = min(width, x + max(0, limit ?? width))
         guard end > x, end > 0 else { return 0 }
         let whole = TerminalText.shown(text)
+        if TerminalText.isPlain(whole) { return putPlain(whole, x: x, y: y, role: role, end: end) }
         let cut = TerminalText.measure(whole) > end - x
         let shown = cut ? TerminalText.cut(whole, to: end - x) : whole
         var column = x
@@ -97,6 +98,25 @@ public struct Canvas: Equatable, Sendable {
         }
         return max(0, column - x)
     }
+
+    /// `put` for printable ASCII, a byte a cell, without the grapheme and width work.
+    private mutating func putPlain(_ text: String, x: Int, y: Int, role: Role, end: Int) -> Int {
+        let bytes = text.utf8
+        let cut = bytes.count > end - x
+        var column = x
+        for byte in bytes.prefix(cut ? end - x - 1 : bytes.count) {
+            if column >= 0 { place(Canvas.ascii[Int(byte)], cells: 1, x: column, y: y, role: role) }
+            column += 1
+        }
+        if cut {
+            if column >= 0 { place("…", cells: 1, x: column, y: y, role: role) }
+            column += 1
+        }
+        return max(0, column - x)
+    }
+
+    /// Each ASCII character as a one-character string, made once.
+    private static let ascii: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
 
     /// Paints a run of cells with a role, keeping their characters.
     public mutating func paint(x: Int, y: Int, width count: Int, role: Role) {

@@ -34,9 +34,11 @@ public enum TerminalText {
         return String(out)
     }
 
-    /// Printable ASCII only: nothing to clean, one cell per character.
-    private static func isPlain(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    /// Printable ASCII only: nothing to clean, one cell per byte. Nearly all text drawn is like
+    /// this, and a frame draws a lot of it (docs/performance.md).
+    static func isPlain(_ text: String) -> Bool {
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        return plain ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// After ESC: `[` starts a CSI; `P`, `X`, `]`, `^`, `_` a control string; otherwise
@@ -131,7 +133,7 @@ public enum TerminalText {
 
     /// Cells of text that is already `shown`.
     static func measure(_ shown: String) -> Int {
-        shown.reduce(0) { $0 + cells($1) }
+        isPlain(shown) ? shown.utf8.count : shown.reduce(0) { $0 + cells($1) }
     }
 
     /// Widths come from the UTF-8 tables whatever the process locale: the cells a string takes
@@ -155,6 +157,7 @@ public enum TerminalText {
     static func cut(_ shown: String, to cells: Int) -> String {
         guard cells > 0 else { return "" }
         if measure(shown) <= cells { return shown }
+        if isPlain(shown) { return String(decoding: shown.utf8.prefix(cells - 1), as: UTF8.self) + "…" }
         var out = ""
         var used = 0
         for character in shown {
