@@ -101,7 +101,8 @@ public enum TerminalText {
         if isPlain(text) { return text }
         var out = String.UnicodeScalarView()
         var previous: Unicode.Scalar?
-        for scalar in clean(text).precomposedStringWithCanonicalMapping.unicodeScalars {
+        let cleaned = clean(text)
+        for scalar in (composable(cleaned) ? cleaned.precomposedStringWithCanonicalMapping : cleaned).unicodeScalars {
             let value = scalar.value
             if value == 0xFE0F || (0xE0000...0xE007F).contains(value) { continue }
             if value == 0x200D, let previous, previous.value > 0x7F, previous.properties.isEmoji { continue }
@@ -110,6 +111,23 @@ public enum TerminalText {
             out.append(scalarWidth(scalar) < 0 ? markerScalar : scalar)
         }
         return String(out)
+    }
+
+    /// Whether composing (NFC) could change how the text is laid out: only combining marks and
+    /// conjoining Hangul jamo join what comes before them. Most text has neither, and composing
+    /// goes through Foundation, which costs more than the rest of a frame (docs/performance.md).
+    private static func composable(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0..<0x300: return false
+            case 0x1100...0x11FF, 0xA960...0xA97F, 0xD7B0...0xD7FF: return true
+            default:
+                switch scalar.properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: return true
+                default: return false
+                }
+            }
+        }
     }
 
     /// Cells a string takes when drawn (see `shown`), by the C library's `wcwidth`, the table
@@ -141,7 +159,12 @@ public enum TerminalText {
     nonisolated(unsafe) private static let utf8Locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil)
 
     private static func scalarWidth(_ scalar: Unicode.Scalar) -> Int32 {
-        if scalar.value >= 0x20, scalar.value < 0x7F { return 1 }
+        // One cell in glibc's table, and common in what is drawn: Latin letters, the dot and
+        // dashes, box lines. The rest asks wcwidth.
+        switch scalar.value {
+        case 0x20..<0x7F, 0xA0..<0x300, 0x2010...0x2027, 0x2500...0x257F: return 1
+        default: break
+        }
         let previous = utf8Locale.map { uselocale($0) }
         defer { if let previous { uselocale(previous) } }
         return wcwidth(wchar_t(scalar.value))
