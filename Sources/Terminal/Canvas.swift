@@ -76,7 +76,7 @@ public struct Canvas: Equatable, Sendable {
         let end = min(width, x + max(0, limit ?? width))
         guard end > x, end > 0 else { return 0 }
         let whole = TerminalText.shown(text)
-        if TerminalText.isPlain(whole) { return putPlain(whole, x: x, y: y, role: role, end: end) }
+        if TerminalText.isSimple(whole) { return putSimple(whole, x: x, y: y, role: role, end: end) }
         let cut = TerminalText.measure(whole) > end - x
         let shown = cut ? TerminalText.cut(whole, to: end - x) : whole
         var column = x
@@ -99,13 +99,18 @@ public struct Canvas: Equatable, Sendable {
         return max(0, column - x)
     }
 
-    /// `put` for printable ASCII, a byte a cell, without the grapheme and width work.
-    private mutating func putPlain(_ text: String, x: Int, y: Int, role: Role, end: Int) -> Int {
-        let bytes = text.utf8
-        let cut = bytes.count > end - x
+    /// `put` for text of one cell a character (`TerminalText.isSimple`), without the grapheme
+    /// and width work.
+    private mutating func putSimple(_ text: String, x: Int, y: Int, role: Role, end: Int) -> Int {
+        let scalars = text.unicodeScalars
+        let count = TerminalText.isPlain(text) ? text.utf8.count : scalars.count
+        let cut = count > end - x
         var column = x
-        for byte in bytes.prefix(cut ? end - x - 1 : bytes.count) {
-            if column >= 0 { place(Canvas.ascii[Int(byte)], cells: 1, x: column, y: y, role: role) }
+        for scalar in scalars.prefix(cut ? end - x - 1 : count) {
+            if column >= 0 {
+                let character = scalar.value < 0x80 ? Canvas.ascii[Int(scalar.value)] : String(Character(scalar))
+                place(character, cells: 1, x: column, y: y, role: role)
+            }
             column += 1
         }
         if cut {

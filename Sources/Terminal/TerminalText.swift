@@ -98,7 +98,7 @@ public enum TerminalText {
     /// - a character the width table does not know (unassigned here, U+2028) becomes the
     ///   marker, since ncurses would draw it as an escape of its own.
     public static func shown(_ text: String) -> String {
-        if isPlain(text) { return text }
+        if isSimple(text) { return text }
         var out = String.UnicodeScalarView()
         var previous: Unicode.Scalar?
         let cleaned = clean(text)
@@ -111,6 +111,20 @@ public enum TerminalText {
             out.append(scalarWidth(scalar) < 0 ? markerScalar : scalar)
         }
         return String(out)
+    }
+
+    /// Text that `shown` leaves as it is, one cell a character: printable ASCII, Latin letters,
+    /// and the marks views add (`…`, `·`, box lines). A frame is mostly this.
+    static func isSimple(_ text: String) -> Bool {
+        isPlain(text) || text.unicodeScalars.allSatisfy { oneCell($0) }
+    }
+
+    /// One cell in glibc's table, and neither a control nor a mark.
+    private static func oneCell(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20..<0x7F, 0xA0..<0x300, 0x2010...0x2027, 0x2500...0x257F: return true
+        default: return false
+        }
     }
 
     /// Whether composing (NFC) could change how the text is laid out: only combining marks and
@@ -151,7 +165,7 @@ public enum TerminalText {
 
     /// Cells of text that is already `shown`.
     static func measure(_ shown: String) -> Int {
-        isPlain(shown) ? shown.utf8.count : shown.reduce(0) { $0 + cells($1) }
+        isPlain(shown) ? shown.utf8.count : isSimple(shown) ? shown.unicodeScalars.count : shown.reduce(0) { $0 + cells($1) }
     }
 
     /// Widths come from the UTF-8 tables whatever the process locale: the cells a string takes
@@ -159,12 +173,7 @@ public enum TerminalText {
     nonisolated(unsafe) private static let utf8Locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil)
 
     private static func scalarWidth(_ scalar: Unicode.Scalar) -> Int32 {
-        // One cell in glibc's table, and common in what is drawn: Latin letters, the dot and
-        // dashes, box lines. The rest asks wcwidth.
-        switch scalar.value {
-        case 0x20..<0x7F, 0xA0..<0x300, 0x2010...0x2027, 0x2500...0x257F: return 1
-        default: break
-        }
+        if oneCell(scalar) { return 1 }
         let previous = utf8Locale.map { uselocale($0) }
         defer { if let previous { uselocale(previous) } }
         return wcwidth(wchar_t(scalar.value))
@@ -181,6 +190,7 @@ public enum TerminalText {
         guard cells > 0 else { return "" }
         if measure(shown) <= cells { return shown }
         if isPlain(shown) { return String(decoding: shown.utf8.prefix(cells - 1), as: UTF8.self) + "…" }
+        if isSimple(shown) { return String(String.UnicodeScalarView(shown.unicodeScalars.prefix(cells - 1))) + "…" }
         var out = ""
         var used = 0
         for character in shown {
