@@ -36,10 +36,12 @@ enum DecodeCase {
         return rows
     }
 
-    /// What the client does with each page it receives.
+    /// What the client does with each page it receives. Never inlined, so a profiler can be
+    /// pointed at it (valgrind --toggle-collect, docs/performance.md).
+    @inline(never)
     static func decode(_ bytes: Data) throws -> [Completion] {
         let document = try Document(data: bytes)
-        return document.resources.map { Completion($0, in: document) }
+        return Completion.all(in: document)
     }
 
     /// json.loads, then each record as a dict with its four attributes, updated_at, both

@@ -162,9 +162,7 @@ public final class CtrlHubClient: Sendable {
     /// Every completion of one person, each with its standard and person resolved where the
     /// server included them.
     public func completions(user: String) async throws(CtrlHubError) -> [Completion] {
-        try await allPages(Endpoints.completions, Endpoints.completionsQuery(user: user)).flatMap { document in
-            document.resources.map { Completion($0, in: document) }
-        }
+        try await allPages(Endpoints.completions, Endpoints.completionsQuery(user: user)).flatMap(Completion.all)
     }
 
     public func completion(id: String) async throws(CtrlHubError) -> Completion {
