@@ -66,19 +66,23 @@ public struct Canvas: Equatable, Sendable {
         let end = min(width, x + max(0, limit ?? width))
         var column = x
         // Whatever a view hands over, nothing that could drive the terminal gets into a cell.
-        for character in TerminalText.clean(text) {
-            let cells = TerminalText.width(of: character)
-            if cells == 0 { continue }
+        let clean = TerminalText.clean(text)
+        TerminalText.walk(clean) { range, cells in
+            if cells == 0 { return true }
             if column + cells > end {
                 if column < end, column >= 0 { set(column, y, Cell(character: " ", role: role)) }
                 column = end
-                break
+                return false
             }
             if column >= 0 {
-                set(column, y, Cell(character: String(character), role: role))
+                let byte = clean.utf8[range.lowerBound]
+                let single = clean.utf8.index(after: range.lowerBound) == range.upperBound
+                let character = single && byte < 0x80 ? Canvas.ascii[Int(byte)] : String(clean[range])
+                set(column, y, Cell(character: character, role: role))
                 if cells == 2, column + 1 < width { set(column + 1, y, Cell(character: "", role: role)) }
             }
             column += cells
+            return true
         }
         return max(0, column - x)
     }
@@ -91,11 +95,16 @@ public struct Canvas: Equatable, Sendable {
         }
     }
 
-    /// Fills a whole row with spaces in a role.
+    /// Fills a whole row with spaces in a role. No wide character is left half on the row, so
+    /// the cells are simply replaced.
     public mutating func clear(row y: Int, role: Role = .normal) {
         guard y >= 0, y < height else { return }
-        for column in 0..<width { set(column, y, Cell(character: " ", role: role)) }
+        let blank = Cell(character: " ", role: role)
+        for index in (y * width)..<((y + 1) * width) { cells[index] = blank }
     }
+
+    /// Each printable ASCII character as a one-character string, made once.
+    private static let ascii: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
 
     private mutating func set(_ x: Int, _ y: Int, _ cell: Cell) {
         // Overwriting half of a wide character blanks its other half, as a terminal would.

@@ -10,7 +10,7 @@ public enum TerminalText {
     /// C0 and C1 controls, DEL, escape sequences (CSI, OSC, DCS, APC, PM, SOS, bare ESC) and
     /// bidi overrides. Each removal leaves one visible marker.
     public static func clean(_ text: String) -> String {
-        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return text }
+        if isPrintableASCII(text) || text.unicodeScalars.allSatisfy(isHarmless) { return text }
         var out = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var index = 0
@@ -45,6 +45,22 @@ public enum TerminalText {
         return String(out)
     }
 
+    /// Whether every byte is printable ASCII: then each byte is one character of one cell, and
+    /// no grapheme or width table is needed. Nearly all text drawn is like this, and a frame
+    /// draws a lot of it (docs/performance.md).
+    public static func isPrintableASCII(_ text: String) -> Bool {
+        let answer = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        return answer ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// Not a control, DEL or a bidi override: `clean` keeps it as it is.
+    private static func isHarmless(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return false
+        default: return true
+        }
+    }
+
     /// Parameters and intermediates, then one final byte.
     private static func skipCSI(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
         var index = start
@@ -73,7 +89,34 @@ public enum TerminalText {
 
     /// Cells a string takes, by the C library's `wcwidth` (the table ncurses uses).
     public static func width(_ text: String) -> Int {
-        text.reduce(0) { $0 + width(of: $1) }
+        if isPrintableASCII(text) { return text.utf8.count }
+        var total = 0
+        walk(text) { _, cells in
+            total += cells
+            return true
+        }
+        return total
+    }
+
+    /// Each character of the text, as the range it covers, with the cells it takes, until
+    /// `visit` says stop. A printable ASCII byte followed by another ASCII byte is a character
+    /// of one cell by itself, so most text is walked a byte at a time; only the rest goes
+    /// through the grapheme rules, which cost far more (docs/performance.md).
+    static func walk(_ text: String, _ visit: (Range<String.Index>, Int) -> Bool) {
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            let next = utf8.index(after: index)
+            if byte >= 0x20, byte < 0x7F, next == utf8.endIndex || utf8[next] < 0x80 {
+                if !visit(index..<next, 1) { return }
+                index = next
+                continue
+            }
+            let end = text.index(after: index)
+            if !visit(index..<end, width(of: text[index..<end].first!)) { return }
+            index = end
+        }
     }
 
     /// One user-perceived character: combining marks take no cells; an emoji sequence takes
@@ -105,16 +148,19 @@ public enum TerminalText {
     /// a wide character.
     public static func truncate(_ text: String, to cells: Int) -> String {
         guard cells > 0 else { return "" }
-        if width(text) <= cells { return text }
-        var out = ""
-        var used = 0
-        for character in text {
-            let next = width(of: character)
-            if used + next > cells - 1 { break }
-            out.append(character)
-            used += next
+        if isPrintableASCII(text) {
+            return text.utf8.count <= cells ? text : String(decoding: text.utf8.prefix(cells - 1), as: UTF8.self) + "…"
         }
-        return out + "…"
+        if width(text) <= cells { return text }
+        var end = text.startIndex
+        var used = 0
+        walk(text) { range, next in
+            if used + next > cells - 1 { return false }
+            used += next
+            end = range.upperBound
+            return true
+        }
+        return text[..<end] + "…"
     }
 
     /// Cut or padded with spaces to exactly `cells` cells.

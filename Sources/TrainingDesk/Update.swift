@@ -98,8 +98,8 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
             let selectedID = state.list?.selected?.id
             let rules = state.rules
             let rows = listRows(state)
-            state.list?.all = completions.map(cleaned)
-            state.list?.arrange(keeping: selectedID, rules: rules)
+            state.list?.expected = nil
+            state.list?.load(completions.map(cleaned), keeping: selectedID, rules: rules)
             state.list?.scroll(visible: rows)
             return reopen(&state)
         case .failure(let error) where error.kind == .unauthorised:
@@ -238,8 +238,7 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
             let fresh = merge(server, into: form.completion)
             state.form = FormState(fresh, person: form.person, rules: state.rules, style: state.dateStyle)
             if var list = state.list, let index = list.all.firstIndex(where: { $0.id == server.id }) {
-                list.all[index] = fresh
-                list.arrange(keeping: server.id, rules: state.rules)
+                list.replace(fresh, at: index, rules: state.rules)
                 state.list = list
             }
             return [.deleteDraft(server.id)] + message(&state, "The form now shows the server's values; yours were not sent.", .info)
@@ -575,8 +574,7 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
     case .success(let completion):
         let clean = cleaned(completion)
         if var list = state.list, let index = list.all.firstIndex(where: { $0.id == id }) {
-            list.all[index] = merge(clean, into: list.all[index])
-            list.arrange(keeping: id, rules: state.rules)
+            list.replace(merge(clean, into: list.all[index]), at: index, rules: state.rules)
             state.list = list
         }
         let title = clean.standard?.title ?? state.form?.completion.standardTitle ?? id
@@ -635,38 +633,6 @@ func listRows(_ state: State) -> Int { max(1, state.height - 4) }
 // MARK: Helpers on the screens' state
 
 extension ListState {
-    /// Filters and sorts, keeping the selected record selected when it is still shown.
-    mutating func arrange(keeping id: String?, rules: CompletionRules) {
-        let needle = filter.text.lowercased()
-        var indices = all.indices.filter { index in
-            guard !needle.isEmpty else { return true }
-            let completion = all[index]
-            return [completion.standardTitle, completion.attributes.trainingProviderName ?? "", completion.attributes.certificateNumber ?? ""]
-                .contains { $0.lowercased().contains(needle) }
-        }
-        // Days as numbers, with a missing date sorting after every real one.
-        let days = all.map { completion in
-            (completed: rules.day(of: completion.attributes.completedAt)?.daysSinceEpoch ?? Int.min,
-             expires: rules.day(of: completion.attributes.expiresAt)?.daysSinceEpoch ?? Int.max)
-        }
-        func byTitle(_ a: Int, _ b: Int) -> Bool {
-            all[a].standardTitle.localizedStandardCompare(all[b].standardTitle) == .orderedAscending
-        }
-        indices.sort { a, b in
-            switch sort {
-            case .expirySoonest:
-                return days[a].expires != days[b].expires ? days[a].expires < days[b].expires : byTitle(a, b)
-            case .completedNewest:
-                return days[a].completed != days[b].completed ? days[a].completed > days[b].completed : byTitle(a, b)
-            case .standardAZ:
-                let order = all[a].standardTitle.localizedStandardCompare(all[b].standardTitle)
-                return order == .orderedSame ? days[a].completed > days[b].completed : order == .orderedAscending
-            }
-        }
-        rows = indices
-        selection = id.flatMap { wanted in rows.firstIndex { all[$0].id == wanted } } ?? min(selection, max(0, rows.count - 1))
-    }
-
     /// Keeps the selection on screen.
     mutating func scroll(visible: Int) {
         if selection < top { top = selection }
