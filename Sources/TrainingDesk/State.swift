@@ -390,6 +390,9 @@ public enum Event: Sendable {
     case signedIn(Result<SessionInfo, CtrlHubError>)
     case personLoaded(Result<User, CtrlHubError>)
     case membersLoaded(query: String, Result<[User], CtrlHubError>)
+    /// The first page of a person's records, while the rest are on their way; `total` is how
+    /// many the server says there are.
+    case firstCompletions(userID: String, [Completion], total: Int?)
     case completionsLoaded(userID: String, Result<[Completion], CtrlHubError>)
     case saved(id: String, Result<Completion, CtrlHubError>)
     case searchDue(generation: Int)

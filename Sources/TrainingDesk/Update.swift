@@ -20,7 +20,8 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
 func waiting(_ state: State) -> Bool {
     switch state.mode {
     case .starting: return state.startupError == nil
-    case .list: return state.list.map { $0.loading && $0.all.isEmpty } ?? false
+    // Once the first page is in, keys act on what is shown; a draft to reopen waits for all.
+    case .list: return state.list.map { $0.loading && ($0.all.isEmpty || state.pendingDraft != nil) } ?? false
     case .form: return state.form?.submitting == true
     case .picker: return state.picker.openWhenAnswered
     case .signIn: return false
@@ -90,6 +91,14 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
         case .failure(let error):
             return message(&state, error.message, .error)
         }
+    case .firstCompletions(let userID, let completions, let total):
+        // Shown at once; a reload keeps showing the whole list it had until the new one is in.
+        guard var list = state.list, list.person.id == userID, list.loading, list.all.isEmpty else { return [] }
+        list.expected = total
+        list.load(completions.map(cleaned), keeping: nil, rules: state.rules)
+        list.scroll(visible: listRows(state))
+        state.list = list
+        return []
     case .completionsLoaded(let userID, let result):
         guard state.list?.person.id == userID else { return [] }
         state.list?.loading = false
@@ -105,6 +114,9 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
         case .failure(let error) where error.kind == .unauthorised:
             return expired(&state, resume: .effect(.loadCompletions(userID: userID)))
         case .failure(let error):
+            if let list = state.list, list.incomplete, let expected = list.expected {
+                return message(&state, "Only \(list.all.count) of \(expected) records came (r tries again): " + error.message, .error)
+            }
             return message(&state, error.message, .error)
         }
     case .saved(let id, let result):

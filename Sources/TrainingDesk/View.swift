@@ -171,7 +171,13 @@ private struct Painter {
         guard let list = state.list else { return }
         let sorted = "sorted by \(list.sort.label)"
         var heading = list.person.displayName
-        heading += list.loading ? " · loading…" : " · \(list.all.count) record\(list.all.count == 1 ? "" : "s")"
+        if list.loading {
+            heading += list.incomplete ? " · loading, \(list.all.count) of \(list.expected ?? 0)…" : " · loading…"
+        } else if list.incomplete {
+            heading += " · only \(list.all.count) of \(list.expected ?? 0) records"
+        } else {
+            heading += " · \(list.all.count) record\(list.all.count == 1 ? "" : "s")"
+        }
         heading += " · " + list.person.email
         if list.filtering || !list.filter.text.isEmpty {
             let prompt = "/ "
