@@ -35,6 +35,6 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         // Snapshots are read from the source tree by path, so they are not bundled.
         .testTarget(name: "TrainingDeskTests", dependencies: ["TrainingDesk", "CtrlHubKit"], exclude: ["Snapshots"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CtrlHubSandbox", "Pty", "trainingdesk"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CtrlHubSandbox", "Pty", "trainingdesk", "trainingdesk-bench"]),
     ]
 )

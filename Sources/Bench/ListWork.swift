@@ -30,8 +30,8 @@ enum ListCase {
 
     static func run(records: Int, small: Int, rounds: Int) throws -> [Row] {
         progress("list keys: \(records) and \(small) records")
-        let large = try loaded(records)
-        let little = try loaded(small)
+        let large = try loaded(Dataset(records: records))
+        let little = try loaded(Dataset(records: small))
         return keys.map { key in
             let measured = measure(key, large, rounds: rounds)
             let comparator = measure(key, little, rounds: rounds)
@@ -40,20 +40,19 @@ enum ListCase {
         }
     }
 
-    /// The list of the dataset's person, loaded, at 80x24, as the UI has it after opening them.
-    static func loaded(_ records: Int) throws -> State {
-        let dataset = Dataset(records: records)
+    /// The list of the dataset's person, loaded, 80 wide, as the UI has it after opening them.
+    static func loaded(_ dataset: Dataset, height: Int = 24) throws -> State {
         let completions = Completion.all(in: try Document(data: dataset.document))
         let person = User(id: dataset.person.id, email: dataset.person.email, firstName: dataset.person.firstName,
                           lastName: dataset.person.lastName, timezone: dataset.person.timezone)
         let admin = User(id: SandboxServer.admin.userID, email: SandboxServer.admin.email, timezone: "Europe/London")
         let organisation = Organisation(id: dataset.data.organisation.id, name: dataset.data.organisation.name)
-        var state = State(width: 80, height: 24, now: Dataset.today)
+        var state = State(width: 80, height: height, now: Dataset.today)
         _ = update(&state, .sessionLoaded(.success(SessionInfo(me: Me(user: admin, organisations: [organisation]), host: "127.0.0.1", demo: false))))
         _ = update(&state, .membersLoaded(query: "", .success([person])))
         _ = update(&state, .key(.enter))
         _ = update(&state, .completionsLoaded(userID: person.id, .success(completions)))
-        guard state.list?.rows.count == records else { throw BenchError("the list did not load its \(records) records") }
+        guard state.list?.rows.count == completions.count else { throw BenchError("the list did not load its records") }
         return state
     }
 
