@@ -119,11 +119,12 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 
 extension JSON {
     public static func parse(_ data: Data) throws(JSONParseError) -> JSON {
-        let bytes = [UInt8](data)
-        return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var parser = JSONParser(bytes: buffer)
-            return try parser.document()
+        // Read in place: a copy of a large page first would cost as much memory traffic again.
+        let result: Result<JSON, JSONParseError> = data.withUnsafeBytes { raw in
+            var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
+            return Result { () throws(JSONParseError) in try parser.document() }
         }
+        return try result.get()
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {
