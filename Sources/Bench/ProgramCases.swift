@@ -111,7 +111,10 @@ struct ProgramCases {
         for round in 0...runs {
             let program = try Program(trainingdesk: binary, sandbox: sandbox, ["--user", dataset.person.email])
             let painted = try program.wait("the list's first full screen") { $0.listIsFull }
-            let complete = try program.wait("all \(records) records") { $0.line(1).contains("\(records) records") }
+            // The status bar is drawn last, so the frame is whole when it shows the count.
+            let complete = try program.wait("all \(records) records") { screen in
+                screen.line(1).contains("\(records) records") && screen.statusLine.contains("(\(records))")
+            }
             let resident = program.peakMemory
             program.quit()
             if round > 0 {
@@ -176,6 +179,8 @@ struct ProgramCases {
             program.settle()
             let start = wallClock()
             program.send("y")
+            // First the busy message: until it is drawn, a "Saved" on screen is the last round's.
+            try program.wait("Saving on screen") { $0.statusLine.contains("Saving") }
             let saved = try program.wait("Saved on screen") { $0.statusLine.contains("Saved ") && !$0.contains("Save these changes?") }
             try program.wait("the list again") { $0.line(0).contains("training records") }
             if round > 0 { times.append((saved - start) * 1000) }
@@ -225,7 +230,9 @@ struct ProgramCases {
         progress("memory: loading \(records) records, then \(Int(idle)) s idle")
         let program = try Program(trainingdesk: binary, sandbox: sandbox, ["--user", dataset.person.email])
         defer { program.quit() }
-        let loaded = try program.wait("all \(records) records", timeout: 120) { $0.line(1).contains("\(records) records") }
+        let loaded = try program.wait("all \(records) records", timeout: 120) { screen in
+            screen.line(1).contains("\(records) records") && screen.statusLine.contains("(\(records))")
+        }
         program.settle()
         guard let peak = program.peakMemory else { throw BenchError("no VmHWM for the program") }
         let (bytesBefore, threadsBefore, ticksBefore) = (program.count, program.threadCPU, program.ticks)
