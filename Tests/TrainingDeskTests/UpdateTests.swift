@@ -601,6 +601,20 @@ import Terminal
         #expect(state.form?.completion.id == "c-1")
         #expect(state.form?.text(.certificate) == "DRAFT-1")
     }
+
+    @Test func aDraftToReopenWaitsForTheWholeListNotItsFirstPage() {
+        let draft = edited().form!.draft(at: World.now, owner: edited().draftOwner)
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .draftsListed([draft]))
+        _ = World.press(&state, .enter)
+        _ = update(&state, .firstCompletions(userID: "u-1", [World.completions[1]], total: 4))
+        _ = World.press(&state, .down, .enter)
+        #expect(state.mode == .list, "keys wait: the draft's record may be on a later page")
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
+        #expect(state.form?.completion.id == "c-1", "the draft's record opened first")
+        #expect(state.form?.text(.certificate) == "DRAFT-1")
+    }
 }
 
 @Suite struct ReadOnlyTests {
