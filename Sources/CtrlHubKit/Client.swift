@@ -31,6 +31,9 @@ public struct ClientConfiguration: Sendable {
     public let authURL: URL
     public var timeout: TimeInterval = 15
     public var retry = RetryPolicy()
+    /// How many pages of a list are asked for at once, once its first page says how many
+    /// records there are (docs/api.md).
+    public var pageConcurrency = 4
 
     public static let productionAPI = URL(string: "https://api.ctrl-hub.com")!
     public static let productionAuth = URL(string: "https://auth.ctrl-hub.com")!
@@ -144,7 +147,7 @@ public final class CtrlHubClient: Sendable {
 
     /// Members of an organisation whose name or email matches `search` (all of them when empty).
     public func members(org: String, search: String = "") async throws(CtrlHubError) -> [User] {
-        try await allPages(Endpoints.members(org: org), Endpoints.memberSearch(search)).flatMap { $0.resources.map(User.init) }
+        try await allPages(Endpoints.members(org: org), Endpoints.memberSearch(search)) { $0.resources.map(User.init) }
     }
 
     public func member(org: String, id: String) async throws(CtrlHubError) -> User {
@@ -152,19 +155,20 @@ public final class CtrlHubClient: Sendable {
     }
 
     public func standards() async throws(CtrlHubError) -> [TrainingStandard] {
-        try await allPages(Endpoints.standards).flatMap { $0.resources.map(TrainingStandard.init) }
+        try await allPages(Endpoints.standards) { $0.resources.map(TrainingStandard.init) }
     }
 
     public func standard(id: String) async throws(CtrlHubError) -> TrainingStandard {
         try await one(Endpoints.standard(id: id), TrainingStandard.init)
     }
 
-    /// Every completion of one person, each with its standard and person resolved where the
-    /// server included them.
-    public func completions(user: String) async throws(CtrlHubError) -> [Completion] {
-        try await allPages(Endpoints.completions, Endpoints.completionsQuery(user: user)).flatMap { document in
-            document.resources.map { Completion($0, in: document) }
-        }
+    /// Every completion of one person, in the server's order, each with its standard and person
+    /// resolved where the server included them. When there is more than one page, `firstPage`
+    /// gets the first one's records and the total the server gave before the others are asked
+    /// for, so that a screen can show them at once.
+    public func completions(user: String, firstPage: (@Sendable ([Completion], _ total: Int?) -> Void)? = nil)
+        async throws(CtrlHubError) -> [Completion] {
+        try await allPages(Endpoints.completions, Endpoints.completionsQuery(user: user), firstPage: firstPage, Completion.all)
     }
 
     public func completion(id: String) async throws(CtrlHubError) -> Completion {
@@ -229,19 +233,80 @@ public final class CtrlHubClient: Sendable {
         }
     }
 
-    /// Follows the server's next offsets, in either pagination style, until there are none.
-    /// A repeated offset or an empty page ends the walk: a confused server must not loop us.
-    private func allPages(_ path: String, _ query: [(String, String)] = []) async throws(CtrlHubError) -> [Document] {
-        var pages: [Document] = []
+    /// Follows the server's next offsets, in either pagination style, until there are none, and
+    /// returns the records of every page in the server's order. Each page becomes records as it
+    /// arrives, so only a few documents are ever held. Once a page says how many records there
+    /// are in all, the pages still to come are known and are fetched `pageConcurrency` at a
+    /// time. A repeated offset or an empty page ends the walk: a confused server must not loop us.
+    private func allPages<Record: Sendable>(_ path: String, _ query: [(String, String)] = [],
+                                            firstPage: (@Sendable ([Record], Int?) -> Void)? = nil,
+                                            _ records: @escaping @Sendable (Document) -> [Record]) async throws(CtrlHubError) -> [Record] {
+        var all: [Record] = []
         var offset = 0
         var seen: Set<Int> = []
         while seen.insert(offset).inserted {
-            let page = try await get(path, query + [("offset", String(offset)), ("limit", String(Endpoints.pageLimit))])
-            pages.append(page)
-            guard !page.resources.isEmpty, let next = CtrlHubClient.nextOffset(page) else { break }
-            offset = next
+            let page = try await get(path, query + CtrlHubClient.paging(offset))
+            let found = records(page)
+            all += found
+            guard !found.isEmpty, let next = CtrlHubClient.nextOffset(page) else { break }
+            if offset == 0 { firstPage?(found, CtrlHubClient.total(page)) }
+            guard let total = CtrlHubClient.total(page), next > offset, next < total else {
+                offset = next
+                continue
+            }
+            // The rest is known. More than this many pages, and the walk plans again after them.
+            let offsets = Array(stride(from: next, to: total, by: next - offset).prefix(1000)).filter { !seen.contains($0) }
+            let pages = try await fetch(offsets) { [self] offset throws(CtrlHubError) in
+                let page = try await get(path, query + CtrlHubClient.paging(offset))
+                return (records: records(page), next: CtrlHubClient.nextOffset(page))
+            }
+            seen.formUnion(offsets)
+            for page in pages { all += page.records }
+            // Records added since the first page: the last page points on.
+            guard let last = pages.last, !last.records.isEmpty, let after = last.next else { break }
+            offset = after
         }
-        return pages
+        return all
+    }
+
+    /// Runs `get` for each offset, at most `pageConcurrency` at once, and returns the answers in
+    /// the offsets' order. The first failure cancels the rest and is what the caller gets.
+    private func fetch<Answer: Sendable>(_ offsets: [Int],
+                                         _ get: @escaping @Sendable (Int) async throws(CtrlHubError) -> Answer) async throws(CtrlHubError) -> [Answer] {
+        let width = max(1, configuration.pageConcurrency)
+        do {
+            return try await withThrowingTaskGroup(of: (Int, Answer).self) { group in
+                var answers = [Answer?](repeating: nil, count: offsets.count)
+                var started = 0
+                while started < min(width, offsets.count) {
+                    let index = started
+                    group.addTask { (index, try await get(offsets[index])) }
+                    started += 1
+                }
+                while let (index, answer) = try await group.next() {
+                    answers[index] = answer
+                    if started < offsets.count {
+                        let index = started
+                        group.addTask { (index, try await get(offsets[index])) }
+                        started += 1
+                    }
+                }
+                return answers.compactMap { $0 }
+            }
+        } catch let error as CtrlHubError {
+            throw error
+        } catch {
+            throw CtrlHubError(.transport(.other("\(error)")))
+        }
+    }
+
+    private static func paging(_ offset: Int) -> [(String, String)] {
+        [("offset", String(offset)), ("limit", String(Endpoints.pageLimit))]
+    }
+
+    /// How many records the list has in all, where the page says (`meta.pagination.counts`).
+    static func total(_ page: Document) -> Int? {
+        page.meta["pagination"]?["counts"]?["resources"]?.int
     }
 
     static func nextOffset(_ page: Document) -> Int? {

@@ -79,12 +79,34 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO form, `2024-03-01`.
     public var description: String {
-        pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        digits([(year, 4), (month, 2), (day, 2)], separator: "-") ?? pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
     /// UK form, `01/03/2024`.
     public var ukDescription: String {
-        pad(day, 2) + "/" + pad(month, 2) + "/" + pad(year, 4)
+        digits([(day, 2), (month, 2), (year, 4)], separator: "/") ?? pad(day, 2) + "/" + pad(month, 2) + "/" + pad(year, 4)
+    }
+
+    /// Written digit by digit for years 0 to 9999: a list frame shows forty dates, and string
+    /// concatenation made them a good part of its cost. Nil for other years.
+    private func digits(_ parts: [(Int, Int)], separator: Unicode.Scalar) -> String? {
+        guard (0...9999).contains(year) else { return nil }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            var at = 0
+            for (index, (value, width)) in parts.enumerated() {
+                if index > 0 {
+                    buffer[at] = UInt8(separator.value)
+                    at += 1
+                }
+                var rest = value
+                for position in stride(from: at + width - 1, through: at, by: -1) {
+                    buffer[position] = UInt8(0x30 + rest % 10)
+                    rest /= 10
+                }
+                at += width
+            }
+            return at
+        }
     }
 }
 

@@ -48,10 +48,14 @@ public enum JSON: Sendable, Equatable {
 }
 
 /// Keys in insertion order; lookups are linear, which beats hashing for the handful of keys a
-/// JSON:API attributes object has.
+/// JSON:API attributes object has. One array of members, so a parsed object costs one allocation.
 public struct JSONObject: Sendable, Equatable {
-    public private(set) var keys: [String] = []
-    public private(set) var values: [JSON] = []
+    public struct Member: Sendable, Equatable {
+        public let key: String
+        public var value: JSON
+    }
+
+    public private(set) var members: [Member] = []
 
     public init() {}
 
@@ -59,28 +63,31 @@ public struct JSONObject: Sendable, Equatable {
         for (key, value) in pairs { self[key] = value }
     }
 
+    init(members: [Member]) { self.members = members }
+
+    public var keys: [String] { members.map(\.key) }
+    public var values: [JSON] { members.map(\.value) }
+
     public subscript(key: String) -> JSON? {
-        get { keys.firstIndex(of: key).map { values[$0] } }
+        get { index(of: key).map { members[$0].value } }
         set {
-            if let index = keys.firstIndex(of: key) {
-                if let newValue { values[index] = newValue } else {
-                    keys.remove(at: index)
-                    values.remove(at: index)
-                }
+            if let index = index(of: key) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                members.append(Member(key: key, value: newValue))
             }
         }
     }
 
-    public var isEmpty: Bool { keys.isEmpty }
+    public var isEmpty: Bool { members.isEmpty }
 
-    /// Appends without looking for an existing key: the parser's path, where a repeated key
-    /// is rare and the first one wins on lookup.
-    mutating func append(_ key: String, _ value: JSON) {
-        keys.append(key)
-        values.append(value)
+    /// Lengths first: String's == is slow to say no, and most keys tried are the wrong ones.
+    private func index(of key: String) -> Int? {
+        let length = key.utf8.count
+        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key {
+            return index
+        }
+        return nil
     }
 }
 
@@ -112,11 +119,12 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
 
 extension JSON {
     public static func parse(_ data: Data) throws(JSONParseError) -> JSON {
-        let bytes = [UInt8](data)
-        return try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var parser = JSONParser(bytes: buffer)
-            return try parser.document()
+        // Read in place: a copy of a large page first would cost as much memory traffic again.
+        let result: Result<JSON, JSONParseError> = data.withUnsafeBytes { raw in
+            var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
+            return Result { () throws(JSONParseError) in try parser.document() }
         }
+        return try result.get()
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {
@@ -124,10 +132,19 @@ extension JSON {
     }
 }
 
+/// A recursive descent parser over the bytes. Built for the 10,000-record list (issue 6,
+/// docs/performance.md): members and elements are gathered on one scratch stack per parser and
+/// copied out once per container at its exact size, short strings that repeat (keys, types,
+/// ids) are made once and shared, and whole numbers are read without going through text.
 private struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    /// Members of the objects being parsed, innermost last.
+    var members: [JSONObject.Member] = []
+    /// Elements of the arrays being parsed, innermost last.
+    var elements: [JSON] = []
+    var strings = StringTable()
     /// Hostile input must not overflow the stack.
     static let maxDepth = 256
 
@@ -183,12 +200,12 @@ private struct JSONParser {
     mutating func object() throws(JSONParseError) -> JSON {
         try enter()
         index += 1
-        var object = JSONObject()
+        let base = members.count
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
         while true {
             skipSpace()
@@ -197,7 +214,8 @@ private struct JSONParser {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
-            object.append(key, try value())
+            let value = try value()
+            members.append(JSONObject.Member(key: key, value: value))
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -205,21 +223,24 @@ private struct JSONParser {
             throw fail("expected ',' or '}'")
         }
         depth -= 1
+        let object = JSONObject(members: Array(members[base...]))
+        members.removeSubrange(base...)
         return .object(object)
     }
 
     mutating func array() throws(JSONParseError) -> JSON {
         try enter()
         index += 1
-        var elements: [JSON] = []
+        let base = elements.count
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
         while true {
-            elements.append(try value())
+            let element = try value()
+            elements.append(element)
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -227,29 +248,41 @@ private struct JSONParser {
             throw fail("expected ',' or ']'")
         }
         depth -= 1
-        return .array(elements)
+        let array = Array(elements[base...])
+        elements.removeSubrange(base...)
+        return .array(array)
     }
 
     mutating func number() throws(JSONParseError) -> JSON {
         let start = index
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit") }
+        var whole: Int64 = 0
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < bytes.count, isDigit(bytes[index]) {
+                // Past 15 digits a Double is no longer exact; the text path below decides then.
+                if index - start < 16 { whole = whole * 10 + Int64(bytes[index] - 0x30) }
+                index += 1
+            }
         }
+        var exact = index - start - (negative ? 1 : 0) <= 15
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            exact = false
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            exact = false
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("expected a digit") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        if exact { return .number(Double(negative ? -whole : whole)) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text) else { throw fail("number out of range") }
         return .number(value)
@@ -261,15 +294,18 @@ private struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes, which is nearly every string an API sends.
+        var high: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if high < 0x80 { return strings.string(ascii: slice) }
                 return try decodeUTF8(slice, at: start)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw fail("control character in a string") }
+            high |= byte
             index += 1
         }
         var scalars = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<index]))
@@ -307,8 +343,12 @@ private struct JSONParser {
         throw fail("unterminated string")
     }
 
+    /// Decoding repairs bad UTF-8 with U+FFFD, so the text is valid exactly when its bytes are
+    /// the ones given. (The standard library's validating initialiser is generic and not
+    /// specialised here, which made it the parser's largest cost.)
     func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else {
+        let text = String(decoding: slice, as: UTF8.self)
+        guard sameBytes(text, slice) else {
             throw JSONParseError(offset: offset, reason: "invalid UTF-8 in a string")
         }
         return text
@@ -358,6 +398,42 @@ private struct JSONParser {
     }
 }
 
+/// ASCII strings seen recently, by their bytes: a list document repeats its keys, type names
+/// and the ids of its person and standards thousands of times, and sharing one String for
+/// each saves an allocation per use and the memory of every copy. Strings of up to 15 bytes
+/// are stored inside the String value anyway, so only longer ones are kept. A slot holds the
+/// last string that hashed to it; a miss just replaces it.
+private struct StringTable {
+    private static let slots = 1024
+    private static let shortest = 16
+    private static let longest = 64
+    private var table = [String?](repeating: nil, count: StringTable.slots)
+
+    mutating func string(ascii bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = bytes.count
+        guard count >= Self.shortest, count <= Self.longest else { return String(decoding: bytes, as: UTF8.self) }
+        // The length, the first, middle and last eight bytes: cheap, and enough to tell ids apart.
+        let start = UnsafeRawPointer(bytes.baseAddress!)
+        func mix(_ hash: UInt64, _ offset: Int) -> UInt64 {
+            (hash ^ start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x1000_0000_01B3
+        }
+        let hash = mix(mix(mix(UInt64(count) &* 0x9E37_79B9_7F4A_7C15, 0), count / 2 - 4), count - 8)
+        let slot = Int(truncatingIfNeeded: (hash ^ (hash >> 29)) % UInt64(Self.slots))
+        if let known = table[slot], sameBytes(known, bytes) { return known }
+        let made = String(decoding: bytes, as: UTF8.self)
+        table[slot] = made
+        return made
+    }
+}
+
+/// Whether the text is exactly these bytes, compared as memory.
+private func sameBytes(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var text = text
+    return text.withUTF8 { utf8 in
+        utf8.count == bytes.count && (utf8.count == 0 || memcmp(utf8.baseAddress!, bytes.baseAddress!, utf8.count) == 0)
+    }
+}
+
 // MARK: - Writing
 
 extension JSON {
@@ -394,13 +470,13 @@ extension JSON {
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            for position in object.keys.indices {
+            for (position, member) in object.members.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 if pretty { JSON.newline(&out, indent + 1) }
-                JSON.writeString(object.keys[position], to: &out)
+                JSON.writeString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
-                object.values[position].write(to: &out, pretty: pretty, indent: indent + 1)
+                member.value.write(to: &out, pretty: pretty, indent: indent + 1)
             }
             if pretty, !object.isEmpty { JSON.newline(&out, indent) }
             out.append(UInt8(ascii: "}"))

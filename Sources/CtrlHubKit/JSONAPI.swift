@@ -42,14 +42,15 @@ public enum Relationship: Sendable, Equatable {
 public struct Resource: Sendable, Equatable {
     public let identifier: ResourceIdentifier
     public let attributes: JSONObject
-    public let relationships: [String: Relationship]
+    /// As the server sent them: each is read when asked for, as most are never used.
+    public let relationships: JSONObject
     public let meta: JSONObject
 
     public var type: String { identifier.type }
     public var id: String { identifier.id }
 
     public init(identifier: ResourceIdentifier, attributes: JSONObject = JSONObject(),
-                relationships: [String: Relationship] = [:], meta: JSONObject = JSONObject()) {
+                relationships: JSONObject = JSONObject(), meta: JSONObject = JSONObject()) {
         self.identifier = identifier
         self.attributes = attributes
         self.relationships = relationships
@@ -57,22 +58,22 @@ public struct Resource: Sendable, Equatable {
     }
 
     init?(_ json: JSON) {
-        guard let identifier = ResourceIdentifier(json) else { return nil }
-        var relationships: [String: Relationship] = [:]
-        if let object = json["relationships"]?.object {
-            for (name, value) in zip(object.keys, object.values) {
-                relationships[name] = JSONAPI.relationship(value)
+        guard let object = json.object, let identifier = ResourceIdentifier(json) else { return nil }
+        var attributes = JSONObject(), relationships = JSONObject(), meta = JSONObject()
+        for member in object.members {
+            switch member.key {
+            case "attributes": attributes = member.value.object ?? attributes
+            case "relationships": relationships = member.value.object ?? relationships
+            case "meta": meta = member.value.object ?? meta
+            default: break
             }
         }
-        self.init(identifier: identifier,
-                  attributes: json["attributes"]?.object ?? JSONObject(),
-                  relationships: relationships,
-                  meta: json["meta"]?.object ?? JSONObject())
+        self.init(identifier: identifier, attributes: attributes, relationships: relationships, meta: meta)
     }
 
     public subscript(attribute: String) -> JSON? { attributes[attribute] }
 
-    public func relationship(_ name: String) -> Relationship? { relationships[name] }
+    public func relationship(_ name: String) -> Relationship? { relationships[name].map(JSONAPI.relationship) }
 }
 
 /// One error object of a JSON:API error document.

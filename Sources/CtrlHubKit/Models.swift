@@ -161,6 +161,31 @@ public struct Completion: Sendable, Equatable, Identifiable {
     }
 
     public init(_ resource: Resource, in document: Document) {
+        self.init(resource, user: { document.resolve($0).map(User.init) },
+                  standard: { document.resolve($0).map(TrainingStandard.init) })
+    }
+
+    /// Every completion of a list document, in its order. Each person and standard is made
+    /// once and shared: a person's list names the same ones on every record.
+    public static func all(in document: Document) -> [Completion] {
+        var users: [ResourceIdentifier: User] = [:]
+        var standards: [ResourceIdentifier: TrainingStandard] = [:]
+        return document.resources.map { resource in
+            Completion(resource, user: { identifier in
+                if let known = users[identifier] { return known }
+                let made = document.resolve(identifier).map(User.init)
+                users[identifier] = made
+                return made
+            }, standard: { identifier in
+                if let known = standards[identifier] { return known }
+                let made = document.resolve(identifier).map(TrainingStandard.init)
+                standards[identifier] = made
+                return made
+            })
+        }
+    }
+
+    private init(_ resource: Resource, user: (ResourceIdentifier) -> User?, standard: (ResourceIdentifier) -> TrainingStandard?) {
         let userRef = resource.relationship("user")?.identifier
         let standardRef = resource.relationship("training_standard")?.identifier
         self.init(id: resource.id,
@@ -171,8 +196,8 @@ public struct Completion: Sendable, Equatable, Identifiable {
                       trainingProviderName: resource["training_provider_name"]?.string),
                   userRef: userRef,
                   standardRef: standardRef,
-                  user: document.resolve(userRef).map(User.init),
-                  standard: document.resolve(standardRef).map(TrainingStandard.init),
+                  user: userRef.flatMap(user),
+                  standard: standardRef.flatMap(standard),
                   updatedAt: resource["updated_at"]?.string.flatMap(RFC3339.parse))
     }
 

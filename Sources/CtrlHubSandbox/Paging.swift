@@ -6,6 +6,11 @@ struct Page {
     let offset: Int
     let limit: Int
 
+    init(offset: Int, limit: Int) {
+        self.offset = offset
+        self.limit = limit
+    }
+
     init(_ query: Query, defaultLimit: Int, maxLimit: Int) throws(Failure) {
         offset = try Self.number(query, "offset", default: 0, minimum: 0)
         limit = min(try Self.number(query, "limit", default: defaultLimit, minimum: 1), maxLimit)

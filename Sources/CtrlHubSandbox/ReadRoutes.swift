@@ -77,11 +77,16 @@ extension Store {
             }
         }
         let listed = page.slice(Self.sorted(matching, by: sort))
-        return .document(200, [
+        return completionList(listed, include, pagination: page.pagination(total: matching.count))
+    }
+
+    /// A page of the completions list, as the list endpoint writes it.
+    func completionList(_ listed: [SandboxCompletion], _ include: Set<String>, pagination: JSONObject) -> HTTPResponse {
+        .document(200, [
             "data": listed.map(completionResource),
             "included": included(for: listed, include),
             "meta": [
-                "pagination": page.pagination(total: matching.count),
+                "pagination": pagination,
                 "features": ["params": [
                     "sort": Self.completionSorts,
                     "include": Self.completionIncludes.sorted(),
@@ -117,7 +122,7 @@ extension Store {
 
     /// Stamps are compared as instants, not as text (offsets and fractions differ); records with
     /// no expiry come last either way, and the id breaks ties so pages never overlap.
-    private static func sorted(_ completions: [SandboxCompletion], by sort: String) -> [SandboxCompletion] {
+    static func sorted(_ completions: [SandboxCompletion], by sort: String) -> [SandboxCompletion] {
         let descending = sort.hasPrefix("-")
         let keyed = completions.map { completion in
             (completion, sort.hasSuffix("completed_at") ? RFC3339.parse(completion.completedAt)

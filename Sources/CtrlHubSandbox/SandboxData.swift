@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the sandbox serves. Dates are kept as the exact strings the API sends, so a
 /// client that echoes a value back unchanged finds it unchanged.
 public struct SandboxData: Sendable {
@@ -20,6 +22,16 @@ public struct SandboxData: Sendable {
         var counts: [String: Int] = [:]
         for completion in completions { counts[completion.userID, default: 0] += 1 }
         return people.max { counts[$0.id, default: 0] < counts[$1.id, default: 0] }!
+    }
+
+    /// One person's completions as a single list document with their standards and person
+    /// included, as the list endpoint writes a page, but with every record on it: for measuring
+    /// a client's decoder on large documents (the benchmark).
+    public func completionsDocument(personID: String) -> Data {
+        let listed = Store.sorted(completions.filter { $0.userID == personID }, by: "-completed_at")
+        let store = Store(data: self)
+        let everything = Page(offset: 0, limit: max(1, listed.count))
+        return store.completionList(listed, Store.completionIncludes, pagination: everything.pagination(total: listed.count)).body
     }
 
     func person(_ id: String) -> SandboxPerson? { people.first { $0.id == id } }

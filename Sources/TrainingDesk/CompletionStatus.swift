@@ -52,11 +52,13 @@ public enum CompletionStatus: Equatable, Sendable {
 }
 
 /// The zone dates are shown and typed in: the person's profile zone, else `TZ`, else UTC.
-public func displayZone(profile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> TimeZone {
-    for name in [profile, environment["TZ"]] {
-        if let name, !name.isEmpty, let zone = TimeZone(identifier: name.hasPrefix(":") ? String(name.dropFirst()) : name) {
-            return zone
-        }
+public func displayZone(profile: String?,
+                        environment: @autoclosure () -> [String: String] = ProcessInfo.processInfo.environment) -> TimeZone {
+    func named(_ name: String?) -> TimeZone? {
+        guard let name, !name.isEmpty else { return nil }
+        return TimeZone(identifier: name.hasPrefix(":") ? String(name.dropFirst()) : name)
     }
-    return TimeZone(identifier: "UTC")!
+    // The environment only when the profile names no zone: reading it builds a dictionary,
+    // and every frame asks.
+    return named(profile) ?? named(environment()["TZ"]) ?? TimeZone(identifier: "UTC")!
 }

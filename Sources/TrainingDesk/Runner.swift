@@ -162,7 +162,11 @@ final class Runner: @unchecked Sendable {
         case .searchMembers(let query, let org):
             return .membersLoaded(query: query, await result { try await client.members(org: org, search: query) })
         case .loadCompletions(let userID):
-            return .completionsLoaded(userID: userID, await result { try await client.completions(user: userID) })
+            return .completionsLoaded(userID: userID, await result {
+                try await client.completions(user: userID) { [inbox] first, total in
+                    inbox.post(.firstCompletions(userID: userID, first, total: total))
+                }
+            })
         case .save(let request):
             let guarded = await result {
                 try await client.updateCompletion(id: request.id, request.attributes, unlessChangedFrom: request.before)

@@ -70,19 +70,166 @@ public enum SortOrder: CaseIterable, Equatable, Sendable {
 
 public struct ListState: Equatable, Sendable {
     public var person: User
-    public var all: [Completion] = []
+    /// The records as they came; change them with `load` and `replace`, which keep `facts` true.
+    public private(set) var all: [Completion] = []
+    /// What sorting, filtering and drawing need of each record in `all`, worked out once when
+    /// the records come, so that a key costs in proportion to the screen, not the list.
+    private(set) var facts: [RowFacts] = []
+    /// The zone `facts` were worked out in.
+    private(set) var zone: TimeZone?
+    /// Indices into `all` in the current sort order, before filtering, and the order they are in.
+    var ordered: [Int] = []
+    var orderedBy: SortOrder?
     /// Indices into `all`, filtered and sorted.
     public var rows: [Int] = []
+    /// The filter `rows` were chosen by, as the bytes searched for.
+    var rowsFilter: [UInt8]?
     public var selection = 0
     public var top = 0
     public var sort = SortOrder.expirySoonest
     public var filter = TextField()
     public var filtering = false
     public var loading = true
+    /// How many records the server has, while fewer have come: the first page is shown as soon
+    /// as it is in, and a failed later page leaves the list short of this.
+    public var expected: Int?
 
     public init(person: User) { self.person = person }
 
     public var selected: Completion? { rows.indices.contains(selection) ? all[rows[selection]] : nil }
+
+    /// Whether some records are known to be missing: loading, or a later page failed.
+    public var incomplete: Bool { expected.map { $0 > all.count } ?? false }
+}
+
+/// One record's dates in the display zone, its standard's place in title order, and the text
+/// the filter searches.
+struct RowFacts: Equatable, Sendable {
+    let completed: CivilDate?
+    let expires: CivilDate?
+    /// The days as numbers for sorting: a missing date sorts after every real one.
+    let completedDay: Int
+    let expiresDay: Int
+    /// Equal for titles that compare the same (`localizedStandardCompare`), in their order.
+    var titleRank = 0
+    /// Standard, provider and certificate, lowercased UTF-8, each followed by a 0 byte.
+    let search: [UInt8]
+
+    init(_ completion: Completion, rules: CompletionRules) {
+        completed = rules.day(of: completion.attributes.completedAt)
+        expires = rules.day(of: completion.attributes.expiresAt)
+        completedDay = completed?.daysSinceEpoch ?? Int.min
+        expiresDay = expires?.daysSinceEpoch ?? Int.max
+        var search: [UInt8] = []
+        for text in [completion.standardTitle, completion.attributes.trainingProviderName ?? "",
+                     completion.attributes.certificateNumber ?? ""] {
+            search += text.lowercased().utf8
+            search.append(0)
+        }
+        self.search = search
+    }
+
+    /// Whether any of the three texts contains `needle` (lowercased UTF-8, not empty).
+    func matches(_ needle: [UInt8]) -> Bool {
+        // A needle with the separator in it could only match across two texts.
+        !needle.contains(0) && occurs(needle, in: search)
+    }
+}
+
+/// Whether `needle` occurs in `text`, byte for byte: memchr finds each place the first byte
+/// occurs, memcmp checks the rest.
+func occurs(_ needle: [UInt8], in text: [UInt8]) -> Bool {
+    guard !needle.isEmpty else { return true }
+    guard needle.count <= text.count else { return false }
+    return text.withUnsafeBufferPointer { text in
+        needle.withUnsafeBufferPointer { needle in
+            let start = text.baseAddress!, last = text.count - needle.count
+            var at = 0
+            while at <= last {
+                guard let found = memchr(start + at, Int32(needle[0]), last - at + 1) else { return false }
+                at = start.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if memcmp(start + at, needle.baseAddress!, needle.count) == 0 { return true }
+                at += 1
+            }
+            return false
+        }
+    }
+}
+
+// Kept here, beside the stored properties they keep consistent: only these change `all` and `facts`.
+extension ListState {
+    /// Takes a new set of records: a load, or its first page.
+    mutating func load(_ completions: [Completion], keeping id: String?, rules: CompletionRules) {
+        all = completions
+        facts = completions.map { RowFacts($0, rules: rules) }
+        zone = rules.zone
+        rankTitles()
+        orderedBy = nil
+        arrange(keeping: id, rules: rules)
+    }
+
+    /// One record changed: saved, or the server's values taken.
+    mutating func replace(_ completion: Completion, at index: Int, rules: CompletionRules) {
+        all[index] = completion
+        facts[index] = RowFacts(completion, rules: rules)
+        rankTitles()
+        orderedBy = nil
+        arrange(keeping: completion.id, rules: rules)
+    }
+
+    /// Titles in `localizedStandardCompare` order, worked out once per load among the few
+    /// distinct titles: comparing them that way for every pair a sort looks at was most of its cost.
+    private mutating func rankTitles() {
+        let titles = Set(all.map(\.standardTitle)).sorted { $0.localizedStandardCompare($1) == .orderedAscending }
+        var ranks: [String: Int] = [:]
+        var rank = 0
+        for (position, title) in titles.enumerated() {
+            if position > 0, titles[position - 1].localizedStandardCompare(title) != .orderedSame { rank += 1 }
+            ranks[title] = rank
+        }
+        for index in facts.indices { facts[index].titleRank = ranks[all[index].standardTitle] ?? 0 }
+    }
+
+    /// Filters and sorts, keeping the selected record selected when it is still shown. The
+    /// records are sorted only when the order changes and filtered only when the filter does;
+    /// a longer filter looks only among the rows the shorter one left.
+    mutating func arrange(keeping id: String?, rules: CompletionRules) {
+        if zone != rules.zone {
+            load(all, keeping: id, rules: rules)
+            return
+        }
+        if orderedBy != sort {
+            ordered = sortedIndices()
+            orderedBy = sort
+            rowsFilter = nil
+        }
+        let needle = Array(filter.text.lowercased().utf8)
+        if rowsFilter != needle {
+            let narrower = rowsFilter.map { !$0.isEmpty && occurs($0, in: needle) } ?? false
+            rows = needle.isEmpty ? ordered : (narrower ? rows : ordered).filter { facts[$0].matches(needle) }
+            rowsFilter = needle
+        }
+        selection = id.flatMap { wanted in rows.firstIndex { all[$0].id == wanted } } ?? min(selection, max(0, rows.count - 1))
+    }
+
+    /// Every index of `all` in the sort order; ties keep the order the records came in.
+    private func sortedIndices() -> [Int] {
+        // Two numbers per record, smallest first; ~ turns "newest first" into ascending order.
+        let keys: [(Int, Int)] = facts.map { facts in
+            switch sort {
+            case .expirySoonest: return (facts.expiresDay, facts.titleRank)
+            case .completedNewest: return (~facts.completedDay, facts.titleRank)
+            case .standardAZ: return (facts.titleRank, ~facts.completedDay)
+            }
+        }
+        return all.indices.sorted { a, b in keys[a] != keys[b] ? keys[a] < keys[b] : a < b }
+    }
+
+    /// The dates of a record in the display zone: worked out at load, unless the zone changed since.
+    func days(_ index: Int, rules: CompletionRules) -> (completed: CivilDate?, expires: CivilDate?) {
+        if zone == rules.zone { return (facts[index].completed, facts[index].expires) }
+        return (rules.day(of: all[index].attributes.completedAt), rules.day(of: all[index].attributes.expiresAt))
+    }
 }
 
 public struct FormState: Equatable, Sendable {
@@ -249,6 +396,9 @@ public enum Event: Sendable {
     case signedIn(Result<SessionInfo, CtrlHubError>)
     case personLoaded(Result<User, CtrlHubError>)
     case membersLoaded(query: String, Result<[User], CtrlHubError>)
+    /// The first page of a person's records, while the rest are on their way; `total` is how
+    /// many the server says there are.
+    case firstCompletions(userID: String, [Completion], total: Int?)
     case completionsLoaded(userID: String, Result<[Completion], CtrlHubError>)
     case saved(id: String, Result<Completion, CtrlHubError>)
     case searchDue(generation: Int)

@@ -26,7 +26,8 @@ public func update(_ state: inout State, _ event: Event) -> [Effect] {
 func waiting(_ state: State) -> Bool {
     switch state.mode {
     case .starting: return state.startupError == nil
-    case .list: return state.list.map { $0.loading && $0.all.isEmpty } ?? false
+    // Once the first page is in, keys act on what is shown; a draft to reopen waits for all.
+    case .list: return state.list.map { $0.loading && ($0.all.isEmpty || state.pendingDraft != nil) } ?? false
     case .form: return state.form?.submitting == true
     case .picker: return state.picker.openWhenAnswered
     case .signIn: return false
@@ -99,6 +100,13 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
         case .failure(let error):
             return message(&state, error.message, .error)
         }
+    case .firstCompletions(let userID, let completions, let total):
+        // Shown at once; a reload keeps showing the whole list it had until the new one is in.
+        guard var list = state.list, list.person.id == userID, list.loading, list.all.isEmpty else { return [] }
+        list.expected = total
+        list.load(completions.map(cleaned), keeping: nil, rules: state.rules)
+        state.list = list
+        return []
     case .completionsLoaded(let userID, let result):
         guard state.list?.person.id == userID else { return [] }
         state.list?.loading = false
@@ -106,12 +114,15 @@ private func react(_ state: inout State, _ event: Event) -> [Effect] {
         case .success(let completions):
             let selectedID = state.list?.selected?.id
             let rules = state.rules
-            state.list?.all = completions.map(cleaned)
-            state.list?.arrange(keeping: selectedID, rules: rules)
+            state.list?.expected = nil
+            state.list?.load(completions.map(cleaned), keeping: selectedID, rules: rules)
             return reopen(&state)
         case .failure(let error) where error.kind == .unauthorised:
             return expired(&state, resume: .effect(.loadCompletions(userID: userID)))
         case .failure(let error):
+            if let list = state.list, list.incomplete, let expected = list.expected {
+                return message(&state, "Only \(list.all.count) of \(expected) records came (r tries again): " + error.message, .error)
+            }
             return message(&state, error.message, .error)
         }
     case .saved(let id, let result):
@@ -253,8 +264,7 @@ private func handle(_ key: Key, overlay: Overlay, _ state: inout State) -> [Effe
             let fresh = merge(server, into: form.completion)
             state.form = FormState(fresh, person: form.person, rules: state.rules, style: state.dateStyle)
             if var list = state.list, let index = list.all.firstIndex(where: { $0.id == server.id }) {
-                list.all[index] = fresh
-                list.arrange(keeping: server.id, rules: state.rules)
+                list.replace(fresh, at: index, rules: state.rules)
                 state.list = list
             }
             return [.deleteDraft(server.id)] + message(&state, "The form now shows the server's values; yours were not sent.", .info)
@@ -587,8 +597,7 @@ private func saved(_ id: String, _ result: Result<Completion, CtrlHubError>, _ s
     case .success(let completion):
         let clean = cleaned(completion)
         if var list = state.list, let index = list.all.firstIndex(where: { $0.id == id }) {
-            list.all[index] = merge(clean, into: list.all[index])
-            list.arrange(keeping: id, rules: state.rules)
+            list.replace(merge(clean, into: list.all[index]), at: index, rules: state.rules)
             state.list = list
         }
         let title = clean.standard?.title ?? state.form?.completion.standardTitle ?? id
@@ -657,38 +666,6 @@ func scrolled(_ top: Int, to selection: Int, visible: Int, of count: Int) -> Int
 // MARK: Helpers on the screens' state
 
 extension ListState {
-    /// Filters and sorts, keeping the selected record selected when it is still shown.
-    mutating func arrange(keeping id: String?, rules: CompletionRules) {
-        let needle = filter.text.lowercased()
-        var indices = all.indices.filter { index in
-            guard !needle.isEmpty else { return true }
-            let completion = all[index]
-            return [completion.standardTitle, completion.attributes.trainingProviderName ?? "", completion.attributes.certificateNumber ?? ""]
-                .contains { $0.lowercased().contains(needle) }
-        }
-        // Days as numbers, with a missing date sorting after every real one.
-        let days = all.map { completion in
-            (completed: rules.day(of: completion.attributes.completedAt)?.daysSinceEpoch ?? Int.min,
-             expires: rules.day(of: completion.attributes.expiresAt)?.daysSinceEpoch ?? Int.max)
-        }
-        func byTitle(_ a: Int, _ b: Int) -> Bool {
-            all[a].standardTitle.localizedStandardCompare(all[b].standardTitle) == .orderedAscending
-        }
-        indices.sort { a, b in
-            switch sort {
-            case .expirySoonest:
-                return days[a].expires != days[b].expires ? days[a].expires < days[b].expires : byTitle(a, b)
-            case .completedNewest:
-                return days[a].completed != days[b].completed ? days[a].completed > days[b].completed : byTitle(a, b)
-            case .standardAZ:
-                let order = all[a].standardTitle.localizedStandardCompare(all[b].standardTitle)
-                return order == .orderedSame ? days[a].completed > days[b].completed : order == .orderedAscending
-            }
-        }
-        rows = indices
-        selection = id.flatMap { wanted in rows.firstIndex { all[$0].id == wanted } } ?? min(selection, max(0, rows.count - 1))
-    }
-
     /// Keeps the selection on screen.
     mutating func scroll(visible: Int) {
         top = scrolled(top, to: selection, visible: visible, of: rows.count)

@@ -7,15 +7,16 @@ public let minimumHeight = 10
 
 /// Draws the state on a canvas of its size. Pure: the same state always gives the same frame.
 public func view(_ state: State, ascii: Bool = false) -> Canvas {
-    var canvas = Canvas(width: state.width, height: state.height)
     guard state.width >= minimumWidth, state.height >= minimumHeight else {
+        var canvas = Canvas(width: state.width, height: state.height)
         let notice = wrap("terminal too small (need \(minimumWidth)x\(minimumHeight))", state.width)
         for (offset, line) in notice.enumerated() {
             canvas.put(line, x: 0, y: max(0, state.height / 2 - notice.count / 2) + offset, role: .error)
         }
         return canvas
     }
-    var painter = Painter(canvas: canvas, state: state, ascii: ascii)
+    // Made in place: a canvas still held here would make the painter copy all its cells.
+    var painter = Painter(canvas: Canvas(width: state.width, height: state.height), state: state, ascii: ascii)
     painter.titleBar()
     switch state.mode {
     case .starting: painter.starting()
@@ -186,7 +187,13 @@ private struct Painter {
         guard let list = state.list else { return }
         let sorted = "sorted by \(list.sort.label)"
         var heading = list.person.displayName
-        heading += list.loading ? " · loading…" : " · \(list.all.count) record\(list.all.count == 1 ? "" : "s")"
+        if list.loading {
+            heading += list.incomplete ? " · loading, \(list.all.count) of \(list.expected ?? 0)…" : " · loading…"
+        } else if list.incomplete {
+            heading += " · only \(list.all.count) of \(list.expected ?? 0) records"
+        } else {
+            heading += " · \(list.all.count) record\(list.all.count == 1 ? "" : "s")"
+        }
         heading += " · " + list.person.email
         if list.filtering || !list.filter.text.isEmpty {
             let prompt = "/ "
@@ -213,12 +220,12 @@ private struct Painter {
         }
         let rules = state.rules
         let style = state.dateStyle
-        let day = { (text: String?) in rules.day(of: text).map(style.show) ?? "" }
         for (offset, index) in list.rows.dropFirst(list.top).prefix(rows).enumerated() {
             let y = 3 + offset
             let completion = list.all[index]
             let selected = list.top + offset == list.selection
-            let status = CompletionStatus(completion, rules: rules)
+            let days = list.days(index, rules: rules)
+            let status = CompletionStatus(expires: days.expires, today: rules.today)
             let row: Role = selected ? .selected : .normal
             let statusRole: Role
             switch status {
@@ -229,7 +236,7 @@ private struct Painter {
             case .noExpiry: statusRole = .dim
             }
             canvas.clear(row: y, role: row)
-            cells([completion.standardTitle, day(completion.attributes.completedAt), day(completion.attributes.expiresAt),
+            cells([completion.standardTitle, days.completed.map(style.show) ?? "", days.expires.map(style.show) ?? "",
                    status.label, completion.attributes.certificateNumber ?? "", completion.attributes.trainingProviderName ?? ""],
                   widths: widths, y: y, roles: [row, row, row, statusRole, row, row])
         }

@@ -321,15 +321,18 @@ struct CLI {
     }
 
     private func sandbox(_ words: [String]) async throws {
-        let arguments = try parse(words, help: Help.sandbox, values: ["host", "port"])
+        let arguments = try parse(words, help: Help.sandbox, values: ["host", "port", "records"])
         try arguments.none()
         guard let port = UInt16(arguments.values["port"] ?? "0") else { throw UsageError(message: "--port must be 0 to 65535") }
+        guard let records = Int(arguments.values["records"] ?? "262"), (0...100_000).contains(records) else {
+            throw UsageError(message: "--records must be 0 to 100000")
+        }
         // Its accounts and tokens are public: it must not be reachable from other machines.
         let host = arguments.values["host"] ?? "127.0.0.1"
         guard host.hasPrefix("127."), host.split(separator: ".").count == 4 else {
             throw UsageError(message: "--host must be a loopback address (127.x.x.x): the sandbox's demo tokens are public")
         }
-        let server = SandboxServer()
+        let server = SandboxServer(data: SandboxData.generate(busiest: records))
         let url: URL
         do { url = try server.start(host: host, port: port) } catch {
             throw Failure(.failure, "The sandbox could not start: \(error)")

@@ -174,3 +174,105 @@ import Testing
         #expect(url.pathComponents.count == 4)
     }
 }
+
+/// A list server that answers by offset: `total` records named r0, r1, ... in pages of
+/// `size`, with the count on every page, and keeps count of the requests it holds at once.
+final class PagedTransport: HTTPTransport, @unchecked Sendable {
+    let total: Int
+    let size: Int
+    /// Offsets answered with a 500.
+    let failing: Set<Int>
+    /// How long each answer takes, by offset: later pages can be made to finish first.
+    let delay: @Sendable (Int) -> TimeInterval
+    private let lock = NSLock()
+    private var inFlight = 0
+    private(set) var mostAtOnce = 0
+    private(set) var offsets: [Int] = []
+
+    init(total: Int, size: Int, failing: Set<Int> = [], delay: @escaping @Sendable (Int) -> TimeInterval = { _ in 0.02 }) {
+        self.total = total
+        self.size = size
+        self.failing = failing
+        self.delay = delay
+    }
+
+    var asked: [Int] { lock.withLock { offsets } }
+    var most: Int { lock.withLock { mostAtOnce } }
+
+    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws(CtrlHubError) -> HTTPResponse {
+        let items = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+        let offset = Int(items.first { $0.name == "offset" }?.value ?? "0") ?? 0
+        lock.withLock {
+            offsets.append(offset)
+            inFlight += 1
+            mostAtOnce = max(mostAtOnce, inFlight)
+        }
+        try? await Task.sleep(for: .seconds(delay(offset)))
+        lock.withLock { inFlight -= 1 }
+        if failing.contains(offset) { return HTTPResponse(status: 500, headers: ["X-Trace-Id": "t-\(offset)"]) }
+        let ids = (offset..<min(total, offset + size)).map { "r\($0)" }
+        let next = offset + size < total ? JSON.number(Double(offset + size)) : .null
+        let body: JSON = [
+            "data": .array(ids.map { ["type": "training-standard-completions", "id": .string($0),
+                                      "attributes": ["completed_at": "2024-01-02T00:00:00Z"]] }),
+            "meta": ["pagination": ["counts": ["resources": .number(Double(total))], "offsets": ["next": next]]],
+        ]
+        return HTTPResponse(status: 200, body: body.serialized())
+    }
+}
+
+/// Once the first page gives the count, the other pages are asked for together.
+@Suite struct ConcurrentPagingTests {
+    func client(_ transport: PagedTransport, concurrency: Int = 4) throws -> CtrlHubClient {
+        var configuration = try ClientConfiguration(apiURL: loopback, authURL: loopback)
+        configuration.pageConcurrency = concurrency
+        return CtrlHubClient(configuration: configuration, token: testToken, transport: transport, pause: { _ in })
+    }
+
+    @Test func keepsTheServersOrderWhenLaterPagesComeFirst() async throws {
+        // The last page answers first, the second page last.
+        let transport = PagedTransport(total: 95, size: 10) { offset in offset == 0 ? 0 : Double(100 - offset) / 1000 }
+        let completions = try await client(transport).completions(user: "u1")
+        #expect(completions.map(\.id) == (0..<95).map { "r\($0)" })
+        #expect(transport.asked.count == 10, "each page once")
+    }
+
+    @Test func asksForNoMoreThanItsLimitAtOnce() async throws {
+        let transport = PagedTransport(total: 200, size: 10)
+        let completions = try await client(transport, concurrency: 3).completions(user: "u1")
+        #expect(completions.count == 200)
+        #expect(transport.most <= 3)
+        #expect(transport.most > 1, "pages after the first are asked for together")
+    }
+
+    @Test func theFirstPageIsHandedOverBeforeTheRestAreAskedFor() async throws {
+        let transport = PagedTransport(total: 35, size: 10)
+        let seen = Recorder()
+        _ = try await client(transport).completions(user: "u1") { first, total in
+            seen.log("\(first.count) of \(total ?? -1) after \(transport.asked.count) request(s)")
+        }
+        #expect(seen.lines == ["10 of 35 after 1 request(s)"])
+    }
+
+    @Test func aFailedLaterPageFailsTheLoadWithItsReason() async throws {
+        let transport = PagedTransport(total: 60, size: 10, failing: [30])
+        let seen = Recorder()
+        do {
+            _ = try await client(transport).completions(user: "u1") { first, _ in seen.log("\(first.count)") }
+            Issue.record("a load with a failed page must not succeed")
+        } catch let error as CtrlHubError {
+            #expect(error.kind == .server(status: 500))
+            #expect(error.traceID == "t-30")
+        }
+        #expect(seen.lines == ["10"], "the first page was shown all the same")
+    }
+
+    @Test func oneSmallPageIsTheWholeList() async throws {
+        let transport = PagedTransport(total: 4, size: 10)
+        let seen = Recorder()
+        let completions = try await client(transport).completions(user: "u1") { first, _ in seen.log("\(first.count)") }
+        #expect(completions.count == 4)
+        #expect(seen.lines.isEmpty, "nothing partial to show")
+        #expect(transport.asked == [0])
+    }
+}

@@ -18,6 +18,25 @@ import Testing
         #expect(completion.user?.grants == ["<string>"])
     }
 
+    @Test func aListDocumentGivesEveryRecordWithItsPersonAndStandard() throws {
+        let document = try Document(JSON.parse("""
+        {"data": [
+          {"type": "training-standard-completions", "id": "c1", "attributes": {"completed_at": "2024-01-02T00:00:00Z"},
+           "relationships": {"user": {"data": {"type": "users", "id": "u1"}},
+                             "training_standard": {"data": {"type": "training-standards", "id": "s1"}}}},
+          {"type": "training-standard-completions", "id": "c2", "attributes": {"completed_at": "2024-02-03T00:00:00Z"},
+           "relationships": {"user": {"data": {"type": "users", "id": "u1"}},
+                             "training_standard": {"data": {"type": "training-standards", "id": "s2"}}}}],
+         "included": [{"type": "users", "id": "u1", "attributes": {"email": "a@b.test"}},
+                      {"type": "training-standards", "id": "s1", "attributes": {"title": "SMSTS"}}]}
+        """))
+        let all = Completion.all(in: document)
+        #expect(all == document.resources.map { Completion($0, in: document) })
+        #expect(all.map(\.id) == ["c1", "c2"])
+        #expect(all.map { $0.user?.email } == ["a@b.test", "a@b.test"])
+        #expect(all.map(\.standardTitle) == ["SMSTS", "s2"], "a standard missing from included shows its id")
+    }
+
     @Test func aRelationshipMissingFromIncludedStaysUsable() throws {
         let document = try Document(JSON.parse("""
         {"data": {"type": "training-standard-completions", "id": "c1",

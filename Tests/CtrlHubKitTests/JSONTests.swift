@@ -63,4 +63,23 @@ import Testing
         #expect(JSON.string("40").int == 40)
         #expect(JSON.number(4.5).int == nil)
     }
+
+    @Test func readsWholeNumbersOfEveryLength() throws {
+        let value = try JSON.parse("[0, -0, 7, -42, 123456789012345, 1234567890123456789, 2.50, -1e3]")
+        #expect(value == [0, 0, 7, -42, 123_456_789_012_345, .number(1_234_567_890_123_456_789), .number(2.5), -1000])
+    }
+
+    @Test func stringsThatLookAlikeStayApart() throws {
+        // Long strings are shared when their bytes repeat; these differ only where the lookup
+        // does not look, so they all meet in one place and must still come back as sent.
+        let texts = (0..<500).map { "prefix-\(String(format: "%03d", $0))-the-same-middle-and-end-0000" }
+        let value = try JSON.parse(JSON.array(texts.map(JSON.string)).serialized())
+        #expect(value.array?.compactMap(\.string) == texts)
+        let again = try JSON.parse(#"{"training_provider_name": "St John Ambulance Training Ltd", "x": "St John Ambulance Training Ltd"}"#)
+        #expect(again["x"]?.string == "St John Ambulance Training Ltd")
+    }
+
+    @Test func acceptsTextInAnyScript() throws {
+        #expect(try JSON.parse(#"["Łukasz Wiśniewski", "王芳", "e\u0301"]"#) == ["Łukasz Wiśniewski", "王芳", "e\u{301}"])
+    }
 }

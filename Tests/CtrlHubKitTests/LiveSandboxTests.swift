@@ -72,6 +72,9 @@ final class LiveSandbox: @unchecked Sendable {
         #expect(Set(completions.map(\.id)).count == expected)
         #expect(completions.allSatisfy { $0.standard != nil && $0.user?.email == person.email })
         #expect(live.requests("GET").count == (expected + 99) / 100, "pages of the server's maximum, 100")
+        let whole = try JSONSerialization.jsonObject(with: live.server.data.completionsDocument(personID: person.id)) as? [String: Any]
+        let order = (whole?["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+        #expect(completions.map(\.id) == order, "the pages, fetched together, in the server's order")
     }
 
     /// The models keep the server's exact strings, payloads and all: only what draws them cleans.

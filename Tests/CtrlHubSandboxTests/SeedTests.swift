@@ -113,4 +113,24 @@ import Testing
             #expect((2...6).contains(counts[person.id] ?? 0))
         }
     }
+
+    @Test func theBusiestPersonCanBeGivenAnyNumberOfRecords() throws {
+        let data = SandboxData.generate(seed: 3, today: today, busiest: 2_000)
+        let busiest = data.busiestPerson
+        #expect(data.completions.filter { $0.userID == busiest.id }.count == 2_000)
+        #expect(SandboxData.generate(seed: 3, today: today, busiest: 2_000).completions == data.completions)
+    }
+
+    @Test func aPersonsWholeListAsOneDocument() throws {
+        let data = SandboxData.generate(today: today, busiest: 300)
+        let person = data.busiestPerson
+        let document = try #require(try JSONSerialization.jsonObject(with: data.completionsDocument(personID: person.id)) as? [String: Any])
+        let records = try #require(document["data"] as? [[String: Any]])
+        #expect(records.count == 300)
+        let included = try #require(document["included"] as? [[String: Any]])
+        #expect(included.contains { $0["type"] as? String == "users" && $0["id"] as? String == person.id })
+        #expect(included.contains { $0["type"] as? String == "training-standards" })
+        let pagination = (document["meta"] as? [String: Any])?["pagination"] as? [String: Any]
+        #expect((pagination?["counts"] as? [String: Any])?["resources"] as? Int == 300)
+    }
 }

@@ -293,10 +293,11 @@ import CtrlHubSandbox
 }
 
 @Suite struct SandboxCommandTests {
-    @Test func theSandboxCommandServesAndStopsOnSIGTERM() async throws {
+    /// `trainingdesk sandbox` with `extra` arguments, and the URL its first line gives.
+    func start(_ extra: [String] = []) throws -> (Process, URL) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["sandbox", "--port", "0"]
+        process.arguments = ["sandbox", "--port", "0"] + extra
         process.environment = environment()
         let output = Pipe()
         process.standardOutput = output
@@ -307,13 +308,33 @@ import CtrlHubSandbox
         }
         let line = text.trimmingCharacters(in: .newlines)
         #expect(line.range(of: #"^sandbox listening on http://127\.0\.0\.1:[0-9]+$"#, options: .regularExpression) != nil)
-        let url = try #require(URL(string: String(line.dropFirst("sandbox listening on ".count))))
-        let outcome = try run(["whoami"], environment: environment(["CTRLHUB_API_URL": url.absoluteString,
-                                                                    "CTRLHUB_SESSION_TOKEN": SandboxServer.admin.token]))
+        return (process, try #require(URL(string: String(line.dropFirst("sandbox listening on ".count)))))
+    }
+
+    func signedIn(_ url: URL) -> [String: String] {
+        environment(["CTRLHUB_API_URL": url.absoluteString, "CTRLHUB_SESSION_TOKEN": SandboxServer.admin.token])
+    }
+
+    @Test func theSandboxCommandServesAndStopsOnSIGTERM() async throws {
+        let (process, url) = try start()
+        let outcome = try run(["whoami"], environment: signedIn(url))
         #expect(outcome.status == 0, "\(outcome.stderr)")
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test func theBusiestPersonCanBeGivenAnyNumberOfRecords() throws {
+        let (process, url) = try start(["--records", "450"])
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let outcome = try run(["completions", "list", "--user", "dylan.pritchard@kestrel-utilities.test", "--format", "json"],
+                              environment: signedIn(url))
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect((try parseJSON(outcome.stdout) as? [Any])?.count == 450)
+        #expect(try run(["sandbox", "--records", "lots"], environment: environment()).status == 2)
     }
 
     @Test(arguments: [nil, "dumb"])

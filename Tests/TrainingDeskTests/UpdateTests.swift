@@ -227,6 +227,48 @@ import Terminal
         #expect(World.press(&state, .control("c")) == [.quit])
     }
 
+    /// The list as the first of two pages leaves it: c-1 and c-2 of four.
+    static func firstPageShown() -> State {
+        var state = State(width: 80, height: 24, now: World.now, demo: true)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .membersLoaded(query: "", .success(World.others)))
+        _ = World.press(&state, .enter)
+        _ = update(&state, .firstCompletions(userID: "u-1", Array(World.completions.prefix(2)), total: 4))
+        return state
+    }
+
+    @Test func theFirstPageShowsAtOnceAndKeysWorkOnIt() {
+        var state = Self.firstPageShown()
+        #expect(state.list?.all.count == 2)
+        #expect(state.list?.loading == true)
+        #expect(view(state).lines[1].contains("loading, 2 of 4…"))
+        _ = World.press(&state, .down)
+        #expect(state.list?.selected?.id == "c-2", "not held until the rest come")
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
+        #expect(state.list?.all.count == 4)
+        #expect(state.list?.selected?.id == "c-2", "the same record stays selected")
+        #expect(view(state).lines[1].contains("4 records"))
+    }
+
+    @Test func aFailedLaterPageSaysHowManyCame() {
+        var state = Self.firstPageShown()
+        _ = update(&state, .completionsLoaded(userID: "u-1", .failure(CtrlHubError(.server(status: 500), traceID: "t9"))))
+        #expect(state.list?.all.count == 2)
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.contains("Only 2 of 4 records came") == true)
+        #expect(view(state).lines[1].contains("only 2 of 4 records"))
+        #expect(World.press(&state, .character("r")) == [.loadCompletions(userID: "u-1")])
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
+        #expect(view(state).lines[1].contains("4 records"))
+    }
+
+    @Test func aReloadKeepsTheWholeListUntilTheNewOneIsIn() {
+        var state = World.listState()
+        _ = World.press(&state, .character("r"))
+        _ = update(&state, .firstCompletions(userID: "u-1", Array(World.completions.prefix(1)), total: 4))
+        #expect(state.list?.all.count == 4)
+    }
+
     @Test func aFailedLoadSaysWhyAndKeepsWhatWasShown() {
         var state = World.listState()
         _ = World.press(&state, .character("r"))
@@ -627,6 +669,20 @@ import Terminal
         _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
         #expect(state.mode == .form)
         #expect(state.form?.completion.id == "c-1")
+        #expect(state.form?.text(.certificate) == "DRAFT-1")
+    }
+
+    @Test func aDraftToReopenWaitsForTheWholeListNotItsFirstPage() {
+        let draft = edited().form!.draft(at: World.now, owner: edited().draftOwner)
+        var state = State(width: 80, height: 24, now: World.now)
+        _ = update(&state, .sessionLoaded(.success(World.session)))
+        _ = update(&state, .draftsListed([draft]))
+        _ = World.press(&state, .enter)
+        _ = update(&state, .firstCompletions(userID: "u-1", [World.completions[1]], total: 4))
+        _ = World.press(&state, .down, .enter)
+        #expect(state.mode == .list, "keys wait: the draft's record may be on a later page")
+        _ = update(&state, .completionsLoaded(userID: "u-1", .success(World.completions)))
+        #expect(state.form?.completion.id == "c-1", "the draft's record opened first")
         #expect(state.form?.text(.certificate) == "DRAFT-1")
     }
 }
