@@ -100,7 +100,7 @@ struct TerminalSetup: Sendable, CustomTestStringConvertible {
 
         try tmux.press("?")
         // The whole box, not just its first line: a frame may be read while it is drawn.
-        let help = try tmux.wait(forAll: ["Keys", setup.unicode ? "─┘" : "-+"])
+        let help = try tmux.wait(forAll: setup.unicode ? ["Keys", "│ Down j", "─┘"] : ["Keys", "| Down j", "-+"])
         if setup.unicode {
             #expect(help.contains("┌─") && help.contains("─┘") && help.contains("│ Down j"), "Unicode box drawing")
         } else {
