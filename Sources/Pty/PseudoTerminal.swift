@@ -16,10 +16,7 @@ public final class PseudoTerminal: @unchecked Sendable {
     private let master: Int32
     /// Held open so the terminal's settings can still be read after the program has gone.
     private let follower: Int32
-    private let lock = NSCondition()
-    private var bytes: [UInt8] = []
-    private var stopping = false
-    private var reading = true
+    private let received = Received()
     private var attached = true
     private var ended: (status: Int32, cpu: TimeInterval)?
 
@@ -78,7 +75,9 @@ public final class PseudoTerminal: @unchecked Sendable {
         self.path = path
         self.master = master
         self.follower = follower
-        Thread { [unowned self] in self.readAll() }.start()
+        // The thread holds only what it fills, so dropping the terminal still ends the program.
+        let received = self.received
+        Thread { PseudoTerminal.readAll(master, into: received) }.start()
     }
 
     deinit {
@@ -89,12 +88,20 @@ public final class PseudoTerminal: @unchecked Sendable {
         closeTerminal()
     }
 
-    private func readAll() {
+    /// What the reader thread fills and the tests read.
+    private final class Received: @unchecked Sendable {
+        let lock = NSCondition()
+        var bytes: [UInt8] = []
+        var stopping = false
+        var reading = true
+    }
+
+    private static func readAll(_ master: Int32, into received: Received) {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            lock.lock()
-            let going = !stopping
-            lock.unlock()
+            received.lock.lock()
+            let going = !received.stopping
+            received.lock.unlock()
             if !going { break }
             var ready = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, 20) > 0 else { continue }
@@ -103,26 +110,26 @@ public final class PseudoTerminal: @unchecked Sendable {
                 if count < 0, errno == EINTR || errno == EAGAIN { continue }
                 break
             }
-            lock.lock()
-            bytes += chunk[..<count]
-            lock.broadcast()
-            lock.unlock()
+            received.lock.lock()
+            received.bytes += chunk[..<count]
+            received.lock.broadcast()
+            received.lock.unlock()
         }
-        lock.lock()
-        reading = false
-        lock.broadcast()
-        lock.unlock()
+        received.lock.lock()
+        received.reading = false
+        received.lock.broadcast()
+        received.lock.unlock()
     }
 
     /// Stops the reader, then closes both ends: the reader must not be left polling a closed
     /// descriptor that the process might reuse.
     private func closeTerminal() {
-        lock.lock()
-        stopping = true
-        while reading { lock.wait() }
+        received.lock.lock()
+        received.stopping = true
+        while received.reading { received.lock.wait() }
         let wasAttached = attached
         attached = false
-        lock.unlock()
+        received.lock.unlock()
         if wasAttached {
             close(master)
             close(follower)
@@ -131,9 +138,9 @@ public final class PseudoTerminal: @unchecked Sendable {
 
     /// Everything the program has sent to its terminal so far.
     public var output: [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        return bytes
+        received.lock.lock()
+        defer { received.lock.unlock() }
+        return received.bytes
     }
 
     /// How many bytes the program has sent so far: a mark to measure what one action sends.
@@ -143,10 +150,10 @@ public final class PseudoTerminal: @unchecked Sendable {
     @discardableResult
     public func wait(timeout: TimeInterval = 15, until condition: ([UInt8]) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
-        lock.lock()
-        defer { lock.unlock() }
-        while !condition(bytes) {
-            if !reading || !lock.wait(until: deadline) { return condition(bytes) }
+        received.lock.lock()
+        defer { received.lock.unlock() }
+        while !condition(received.bytes) {
+            if !received.reading || !received.lock.wait(until: deadline) { return condition(received.bytes) }
         }
         return true
     }
