@@ -87,11 +87,13 @@ public enum App {
                   let keys = screen.keys(readable: waiting[0].revents & Int16(POLLIN) != 0) else {
                 return keepDraft(state, options, status: 128 + SIGHUP)
             }
-            if inbox.take(SIGTSTP) {
+            // Back from a suspend, the size may have changed and the screen is someone else's.
+            let resumed = inbox.take(SIGTSTP)
+            if resumed {
                 screen.suspend()
                 shown = nil
             }
-            if inbox.take(SIGWINCH) || shown == nil {
+            if inbox.take(SIGWINCH) || resumed {
                 let size = screen.resize()
                 effects += update(&state, .resized(width: size.width, height: size.height))
             }
